@@ -1,0 +1,160 @@
+/**
+ * Loads and validates an environment's configuration file, once, before any stack exists.
+ */
+import * as fs from 'fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { EnvironmentConfig, environmentConfigSchema } from './schema';
+
+/** A configuration that cannot be deployed; `problems` lists every reason found, one per line. */
+export class ConfigError extends Error {
+  constructor(
+    /** Where the configuration came from (a file path). */
+    readonly source: string,
+    /** Each problem as `key.path: got X, expected Y`. */
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${source}: ${problems.length} problem(s) in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `file` (YAML) and returns the validated configuration, or throws a {@link ConfigError}. */
+export function loadConfigFile(file: string): EnvironmentConfig {
+  if (!fs.existsSync(file)) {
+    throw new ConfigError(file, [`file not found; copy config/example.yaml to ${file} and edit it`]);
+  }
+  return parseConfig(fs.readFileSync(file, 'utf8'), file);
+}
+
+/** Parses YAML text and validates it; `source` names the text in errors. */
+export function parseConfig(text: string, source: string): EnvironmentConfig {
+  const document = parseDocument(text, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map(
+        (error) => `YAML syntax at line ${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`,
+      ),
+    );
+  }
+  return validateConfig(document.toJS(), source);
+}
+
+/** Validates an already-parsed document against the schema, reporting every problem at once. */
+export function validateConfig(input: unknown, source: string): EnvironmentConfig {
+  const result = environmentConfigSchema.safeParse(input, { error: describeIssue, reportInput: true });
+  if (result.success) {
+    return result.data;
+  }
+  throw new ConfigError(
+    source,
+    result.error.issues.map((issue) => formatIssue(issue, input)),
+  );
+}
+
+/** Formats a key path the way users write it: `tenants[2].replicas`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === 'number') {
+        return `[${key}]`;
+      }
+      const name = String(key);
+      if (!/^[A-Za-z_][\w-]*$/.test(name)) {
+        return `[${JSON.stringify(name)}]`;
+      }
+      return index === 0 ? name : `.${name}`;
+    })
+    .join('');
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = issue.path.length > 0 ? formatPath(issue.path) : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(issue.path);
+    return issue.keys
+      .map(
+        (key) =>
+          `${where === '(top level)' ? key : `${where}.${key}`}: unknown key${allowed ? `; allowed keys here: ${allowed}` : ''}`,
+      )
+      .join('\n  - ');
+  }
+  if (issue.code === 'invalid_key') {
+    return `${where}: key not allowed, ${issue.issues.map((inner) => inner.message).join('; ')}`;
+  }
+  const value = valueAt(input, issue.path);
+  const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  return `${where}: ${got}, ${issue.message}`;
+}
+
+/** Messages for zod's built-in checks, phrased as what is allowed. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `expected at least ${issue.minimum} item(s)`
+        : issue.origin === 'string'
+          ? `expected at least ${issue.minimum} character(s)`
+          : `expected a number of at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `expected at most ${issue.maximum} item(s)`
+        : issue.origin === 'string'
+          ? `expected at most ${issue.maximum} character(s)`
+          : `expected a number of at most ${issue.maximum}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'expected one of the allowed values (see config/schema.json)';
+    default:
+      return undefined;
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') {
+      return undefined;
+    }
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function allowedKeys(path: readonly PropertyKey[]): string | undefined {
+  let schema: z.ZodType = environmentConfigSchema;
+  for (const key of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) {
+      schema = schema.shape[key as string];
+    } else if (schema instanceof z.ZodArray) {
+      schema = schema.element as z.ZodType;
+    } else {
+      return undefined;
+    }
+    if (!schema) {
+      return undefined;
+    }
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape).join(', ') : undefined;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    if (current instanceof z.ZodDefault || current instanceof z.ZodOptional) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else {
+      return current;
+    }
+  }
+}

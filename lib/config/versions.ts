@@ -1,0 +1,56 @@
+/**
+ * The one table of every pinned version the app deploys.
+ *
+ * Changing a line here changes what runs in every environment on the next deploy, so each
+ * line says what it pins and where its value comes from.
+ */
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** What the app needs to run one Kubernetes minor version. */
+export interface KubernetesRelease {
+  /** The EKS control-plane version. */
+  readonly eksVersion: eks.KubernetesVersion;
+  /** Creates the kubectl/helm Lambda layer matching this version (kubectl supports ±1 minor). */
+  readonly kubectlLayer: (scope: Construct, id: string) => lambda.ILayerVersion;
+}
+
+/**
+ * Kubernetes versions this app can deploy, keyed by `major.minor`.
+ *
+ * A version is listed only when its kubectl layer package is a dependency of this project:
+ * the config loader rejects any other version, naming these.
+ */
+export const KUBERNETES_RELEASES: Readonly<Record<string, KubernetesRelease>> = {
+  '1.35': {
+    eksVersion: eks.KubernetesVersion.V1_35,
+    kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
+  },
+};
+
+/** The Kubernetes version a new environment gets when its config does not name one. */
+export const DEFAULT_KUBERNETES_VERSION = '1.35';
+
+/**
+ * AWS Load Balancer Controller, installed through `aws-eks-v2`'s own `albController`
+ * support, which ships the matching IAM policy for its predefined versions.
+ */
+export const ALB_CONTROLLER_VERSION = eks.AlbControllerVersion.V3_2_2;
+
+/**
+ * EKS managed add-ons. `undefined` means "the default version EKS offers for the cluster's
+ * Kubernetes version at creation time"; set a version (e.g. `v1.52.1-eksbuild.1`) per
+ * environment with `cluster.addonVersions` in the config to pin one.
+ */
+export const EKS_ADDONS = [
+  'vpc-cni',
+  'kube-proxy',
+  'eks-pod-identity-agent',
+  'coredns',
+  'aws-ebs-csi-driver',
+] as const;
+
+/** Name of an EKS managed add-on the platform installs. */
+export type EksAddonName = (typeof EKS_ADDONS)[number];
