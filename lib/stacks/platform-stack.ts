@@ -1,0 +1,99 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cdk8s from 'cdk8s';
+import { Construct } from 'constructs';
+import { StorageClassChart } from '../../k8s/storage-class-chart';
+import type { EnvironmentConfig } from '../config/schema';
+import { ALB_CONTROLLER_VERSION, KUBERNETES_RELEASES } from '../config/versions';
+import { ClusterAddons } from '../constructs/cluster-addons';
+import { KubernetesCluster } from '../constructs/kubernetes-cluster';
+import { NodePool } from '../constructs/node-pool';
+import { PlatformNetwork } from '../constructs/platform-network';
+import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
+
+/** Label every node carries with the name of its pool. */
+export const NODE_POOL_LABEL = 'postgres-platform/node-pool';
+/** Taint key that keeps everything but PostgreSQL pods off the database pool. */
+export const DATABASE_TAINT_KEY = 'postgres-platform/database';
+
+/** Properties of {@link PlatformStack}. */
+export interface PlatformStackProps extends EnvironmentStackProps {
+  /** The validated environment configuration. */
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * One per environment: the network, the EKS cluster with its node pools and add-ons, and the
+ * default encrypted StorageClass. Tenant stacks build on what it exposes.
+ */
+export class PlatformStack extends EnvironmentStack {
+  /** The environment's network. */
+  readonly network: PlatformNetwork;
+  /** The EKS cluster. */
+  readonly cluster: eks.Cluster;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const release = KUBERNETES_RELEASES[config.cluster.kubernetesVersion];
+
+    this.network = new PlatformNetwork(this, 'Network', {
+      vpcCidr: config.network.vpcCidr,
+      availabilityZones: config.availabilityZones,
+      natGateways: config.network.natGateways,
+      flowLogRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
+    });
+
+    const kubernetes = new KubernetesCluster(this, 'Kubernetes', {
+      vpc: this.network.vpc,
+      version: release.eksVersion,
+      kubectlLayer: release.kubectlLayer(this, 'KubectlLayer'),
+      publicAccessCidrs:
+        config.cluster.endpointAccess === 'public-and-private' ? config.cluster.publicAccessCidrs : [],
+      adminRoleArns: config.cluster.adminRoleArns,
+      serviceIpv4Cidr: config.cluster.serviceCidr,
+      albControllerVersion: ALB_CONTROLLER_VERSION,
+    });
+    this.cluster = kubernetes.cluster;
+
+    const systemPool = new NodePool(this, 'SystemNodePool', {
+      cluster: this.cluster,
+      ...config.nodePools.system,
+      labels: { [NODE_POOL_LABEL]: 'system' },
+    });
+    const databasePool = new NodePool(this, 'DatabaseNodePool', {
+      cluster: this.cluster,
+      ...config.nodePools.database,
+      labels: { [NODE_POOL_LABEL]: 'database' },
+      taints: [{ key: DATABASE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
+    });
+    // The controller's Helm release waits for its pods, which need somewhere to run.
+    this.cluster.albController?.node.addDependency(systemPool.nodegroup);
+
+    const addons = new ClusterAddons(this, 'Addons', {
+      cluster: this.cluster,
+      nodeGroups: [systemPool.nodegroup, databasePool.nodegroup],
+      versions: config.cluster.addonVersions,
+    });
+
+    const storage = this.cluster.addCdk8sChart(
+      'StorageClass',
+      new StorageClassChart(new cdk8s.App(), 'storage-class', { volumeKeyArn: addons.volumeKey.keyArn }),
+    );
+    storage.node.addDependency(addons.ebsCsiDriver);
+
+    new CfnOutput(this, 'ClusterName', {
+      description: 'Name of the EKS cluster',
+      value: this.cluster.clusterName,
+    });
+    new CfnOutput(this, 'KubeconfigCommand', {
+      description: 'Adds the cluster to your kubeconfig (run it with one of the admin roles)',
+      value: `aws eks update-kubeconfig --region ${this.region} --name ${this.cluster.clusterName}`,
+    });
+    new CfnOutput(this, 'VpcId', {
+      description: 'The VPC of the environment',
+      value: this.network.vpc.vpcId,
+    });
+  }
+}
