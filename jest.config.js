@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles, which keeps the suite fast.
-    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 120000,
 };

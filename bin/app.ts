@@ -4,15 +4,16 @@
  *
  *   npx cdk synth -c config=config/<env>.yaml
  */
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfigFile } from '../lib/config/load';
-import { PlatformStack } from '../lib/stacks/platform-stack';
+import type { EnvironmentConfig } from '../lib/config/schema';
+import { createEnvironmentStacks } from '../lib/environment';
 
 const app = new App();
 const configFile = String(app.node.tryGetContext('config') ?? 'config/example.yaml');
 
-let config;
+let config: EnvironmentConfig;
 try {
   config = loadConfigFile(configFile);
 } catch (error) {
@@ -24,17 +25,5 @@ try {
   throw error;
 }
 
-const env = { account: config.account, region: config.region };
-new PlatformStack(app, `${config.name}-platform`, {
-  env,
-  availabilityZones: config.availabilityZones,
-  config,
-  description: `Private PostgreSQL platform ${config.name}: network, EKS cluster, node pools and add-ons`,
-  terminationProtection: config.stage === 'production',
-});
-
-for (const [key, value] of Object.entries(config.tags)) {
-  Tags.of(app).add(key, value);
-}
-Tags.of(app).add('postgres-platform/environment', config.name);
+createEnvironmentStacks(app, config);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -37,7 +37,8 @@ const iamRoleArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\
   message: 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins',
 });
 
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, {
+const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+const instanceType = z.string().regex(INSTANCE_TYPE_PATTERN, {
   message: 'expected an EC2 instance type such as m7g.large',
 });
 
@@ -80,7 +81,9 @@ const nodePoolSchema = z
         message: `expected a number from minSize (${pool.minSize}) to maxSize (${pool.maxSize})`,
       });
     }
-    const architectures = new Set(pool.instanceTypes.map((type) => new ec2.InstanceType(type).architecture));
+    // Malformed types are reported by their own check; only well-formed ones have an architecture.
+    const wellFormed = pool.instanceTypes.filter((type) => INSTANCE_TYPE_PATTERN.test(type));
+    const architectures = new Set(wellFormed.map((type) => new ec2.InstanceType(type).architecture));
     if (architectures.size > 1) {
       ctx.addIssue({
         code: 'custom',

@@ -1,0 +1,30 @@
+import { Stage, Tags } from 'aws-cdk-lib';
+import type { EnvironmentConfig } from './config/schema';
+import { PlatformStack } from './stacks/platform-stack';
+
+/** The stacks of one environment. */
+export interface EnvironmentStacks {
+  /** The network, cluster and shared services. */
+  readonly platform: PlatformStack;
+}
+
+/**
+ * Creates every stack of one environment from its validated configuration, with the
+ * environment's tags. `bin/app.ts` and the tests both build the app through this.
+ */
+export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig): EnvironmentStacks {
+  const env = { account: config.account, region: config.region };
+  const platform = new PlatformStack(scope, `${config.name}-platform`, {
+    env,
+    availabilityZones: config.availabilityZones,
+    config,
+    description: `Private PostgreSQL platform ${config.name}: network, EKS cluster, node pools and add-ons`,
+    terminationProtection: config.stage === 'production',
+  });
+
+  for (const [key, value] of Object.entries(config.tags)) {
+    Tags.of(scope).add(key, value);
+  }
+  Tags.of(scope).add('postgres-platform/environment', config.name);
+  return { platform };
+}

@@ -1,0 +1,111 @@
+import { KubernetesSchemas, schemasAvailable, schemasDir } from './kubernetes-schemas';
+import { manifestsOf } from './template-manifests';
+import { synthPlatform } from '../util';
+
+const available = schemasAvailable();
+if (!available) {
+  if (process.env.CI === 'true') {
+    throw new Error(`Kubernetes schemas not found at ${schemasDir()}: conformance cannot be skipped in CI`);
+  }
+  console.warn(`NOTICE: conformance tests skipped, no schemas at ${schemasDir()} (set SCHEMAS_DIR)`);
+}
+const describeWithSchemas = available ? describe : describe.skip;
+
+describeWithSchemas('every Kubernetes object the platform applies conforms to its schema', () => {
+  let schemas: KubernetesSchemas;
+  let objects: { source: string; object: any }[];
+
+  beforeAll(() => {
+    schemas = new KubernetesSchemas();
+    const { template } = synthPlatform();
+    objects = manifestsOf(template.toJSON()).flatMap((manifest) =>
+      manifest.objects.map((object) => ({ source: manifest.logicalId, object })),
+    );
+  });
+
+  test('the platform applies the StorageClass and the load balancer controller service account', () => {
+    expect(objects.map(({ object }) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
+      'ServiceAccount/aws-load-balancer-controller',
+      'StorageClass/gp3',
+    ]);
+  });
+
+  test('each object validates against the Kubernetes 1.35 or CRD schema', () => {
+    const problems = objects.flatMap(({ source, object }) =>
+      schemas.validate(object).map((p) => `${source}: ${p}`),
+    );
+    expect(problems).toEqual([]);
+  });
+});
+
+describeWithSchemas('the validator', () => {
+  let schemas: KubernetesSchemas;
+  beforeAll(() => {
+    schemas = new KubernetesSchemas();
+  });
+
+  test('rejects a misspelled field of a core kind', () => {
+    const problems = schemas.validate({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'gp3' },
+      provisioner: 'ebs.csi.aws.com',
+      volumeBindingMod: 'WaitForFirstConsumer',
+    });
+    expect(problems).toEqual([
+      expect.stringContaining('must NOT have additional properties (volumeBindingMod)'),
+    ]);
+  });
+
+  test('rejects a wrong type in a custom resource', () => {
+    const problems = schemas.validate({
+      apiVersion: 'elbv2.k8s.aws/v1beta1',
+      kind: 'TargetGroupBinding',
+      metadata: { name: 'orders', namespace: 'orders' },
+      spec: {
+        serviceRef: { name: 'orders-pgbouncer', port: 5432 },
+        targetGroupARN: 'arn',
+        targetType: 'pod',
+      },
+    });
+    expect(problems).toEqual([
+      expect.stringContaining('/spec/targetType: must be equal to one of the allowed values'),
+    ]);
+  });
+
+  test('rejects an unknown field in a custom resource, which the API server would prune', () => {
+    const problems = schemas.validate({
+      apiVersion: 'postgres-operator.crunchydata.com/v1',
+      kind: 'PostgresCluster',
+      metadata: { name: 'orders' },
+      spec: { postgresVersion: 17, instances: [{ dataVolumeClaimSpec: {} }], backups: {}, replica: 2 },
+    });
+    expect(problems).toContainEqual(expect.stringContaining('(replica)'));
+  });
+
+  test('rejects metadata that is not ObjectMeta', () => {
+    const problems = schemas.validate({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Issuer',
+      metadata: { name: 'ca', labels: { team: 7 } },
+      spec: { selfSigned: {} },
+    });
+    expect(problems).toEqual([expect.stringContaining('/metadata/labels/team: must be string')]);
+  });
+
+  test('rejects a kind it has no schema for', () => {
+    expect(schemas.validate({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual([
+      'example.com/v1 Widget: no schema for this apiVersion and kind',
+    ]);
+  });
+
+  test('knows the PostgresCluster v1 and v1beta1 versions PGO v6 serves', () => {
+    expect(schemas.knownKinds()).toEqual(
+      expect.arrayContaining([
+        'postgres-operator.crunchydata.com/v1 PostgresCluster',
+        'postgres-operator.crunchydata.com/v1beta1 PostgresCluster',
+        'elbv2.k8s.aws/v1beta1 TargetGroupBinding',
+      ]),
+    );
+  });
+});
