@@ -4,11 +4,10 @@
  *
  *   npx cdk synth -c config=config/<env>.yaml
  */
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { ConfigError, loadConfigFile } from '../lib/config/load';
 import type { EnvironmentConfig } from '../lib/config/schema';
-import { createEnvironmentStacks } from '../lib/environment';
+import { addComplianceChecks, createEnvironmentStacks } from '../lib/environment';
 
 const app = new App();
 const configFile = String(app.node.tryGetContext('config') ?? 'config/example.yaml');
@@ -26,4 +25,4 @@ try {
 }
 
 createEnvironmentStacks(app, config);
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+addComplianceChecks(app);

@@ -1,4 +1,5 @@
-import { Stage, Tags } from 'aws-cdk-lib';
+import { Stage, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvironmentConfig } from './config/schema';
 import { PlatformStack } from './stacks/platform-stack';
 
@@ -27,4 +28,13 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
   }
   Tags.of(scope).add('postgres-platform/environment', config.name);
   return { platform };
+}
+
+/**
+ * Registers the compliance checks every synthesis of the app runs: cdk-nag's AwsSolutions
+ * pack. Any finding not acknowledged (with a reason) at the construct that causes it fails
+ * synthesis, so nothing reaches `cdk deploy` unreviewed.
+ */
+export function addComplianceChecks(scope: Stage): void {
+  Validations.of(scope).addPlugins(new AwsSolutionsChecks(scope));
 }

@@ -1,4 +1,5 @@
 /** Shared fixtures: the example configuration, variations of it, and synthesized stacks. */
+import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -7,8 +8,23 @@ import type { EnvironmentConfig } from '../lib/config/schema';
 import { createEnvironmentStacks } from '../lib/environment';
 import type { PlatformStack } from '../lib/stacks/platform-stack';
 
+const PROJECT_ROOT = path.join(__dirname, '..');
+
+/**
+ * The context of cdk.json (feature flags), so tests synthesize exactly what `cdk synth` does:
+ * without it aws-cdk-lib falls back to older defaults (e.g. a custom-resource OIDC provider).
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
+}
+
+/** A new app with the project's cdk.json context, as the CDK CLI would create it. */
+export function newApp(): App {
+  return new App({ context: cdkJsonContext() });
+}
+
 /** Path of the example configuration every user starts from. */
-export const EXAMPLE_CONFIG_FILE = path.join(__dirname, '..', 'config', 'example.yaml');
+export const EXAMPLE_CONFIG_FILE = path.join(PROJECT_ROOT, 'config', 'example.yaml');
 
 /** The example configuration, validated. */
 export function exampleConfig(): EnvironmentConfig {
@@ -37,7 +53,7 @@ export interface SynthesizedPlatform {
 
 /** Synthesizes the stacks of `config` in a fresh app, as bin/app.ts does, and returns the platform stack. */
 export function synthPlatform(config: EnvironmentConfig = exampleConfig()): SynthesizedPlatform {
-  const app = new App();
+  const app = newApp();
   const stack = createEnvironmentStacks(app, config).platform;
   return { app, stack, template: Template.fromStack(stack) };
 }

@@ -52,13 +52,12 @@ export class ClusterAddons extends Construct {
     // isolation would exist only on paper.
     const vpcCni = addon('vpc-cni', 'VpcCni', { enableNetworkPolicy: 'true' });
     const kubeProxy = addon('kube-proxy', 'KubeProxy');
-    // The cluster owns this add-on (service accounts with Pod Identity reuse it); only its
-    // version is set here.
+    // The cluster owns this add-on (service accounts with Pod Identity reuse it); its version
+    // and deletion behaviour are set here like the others'.
     const podIdentityAgent = cluster.eksPodIdentityAgent!;
-    const podIdentityVersion = versions['eks-pod-identity-agent'];
-    if (podIdentityVersion) {
-      (podIdentityAgent.node.defaultChild as eks.CfnAddon).addonVersion = podIdentityVersion;
-    }
+    const podIdentityResource = podIdentityAgent.node.defaultChild as eks.CfnAddon;
+    podIdentityResource.preserveOnDelete = true;
+    podIdentityResource.addonVersion = versions['eks-pod-identity-agent'];
     for (const nodeGroup of props.nodeGroups) {
       nodeGroup.node.addDependency(vpcCni, kubeProxy, podIdentityAgent);
     }

@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -54,6 +54,12 @@ export class PlatformNetwork extends Construct {
         // Pods take VPC addresses (VPC CNI), so private subnets get most of the space.
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: prefixLength + 2 },
       ],
+    });
+    Validations.of(this.vpc).acknowledge({
+      id: 'CloudFormation-Validate::W3010',
+      reason:
+        'Availability zones come from the environment configuration, which checks they belong to the region, ' +
+        'so synthesis needs no account lookups and the zones of a running VPC never shift.',
     });
     // Subnet discovery tags of the AWS Load Balancer Controller: internal load balancers go to
     // private subnets. Nothing here asks for an internet-facing one.

@@ -277,7 +277,7 @@ describe('reading files', () => {
         .replace('eu-west-1b', 'eu-west-2b'),
     );
     expect(() => loadConfigFile(file)).toThrow(
-      /2 problem\(s\)[^\n]*\n  - account: [^\n]*\n  - availabilityZones\[1\]/,
+      /2 problem\(s\)[^\n]*\n {2}- account: [^\n]*\n {2}- availabilityZones\[1\]/,
     );
   });
 });

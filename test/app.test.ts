@@ -1,0 +1,128 @@
+/**
+ * Properties of the whole synthesized app: cdk-nag findings, determinism, size limits and
+ * the logical IDs of stateful resources.
+ */
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { addComplianceChecks, createEnvironmentStacks } from '../lib/environment';
+import { manifestsOf } from './conformance/template-manifests';
+import { exampleConfig, newApp } from './util';
+
+/**
+ * Synthesizes the example environment as bin/app.ts does, compliance checks included (a
+ * finding makes synthesis throw), and returns its templates by stack name.
+ */
+function synthExample(): { app: ReturnType<typeof newApp>; templates: Record<string, any> } {
+  const app = newApp();
+  createEnvironmentStacks(app, exampleConfig());
+  addComplianceChecks(app);
+  const assembly = app.synth();
+  return {
+    app,
+    templates: Object.fromEntries(assembly.stacks.map((stack) => [stack.stackName, stack.template])),
+  };
+}
+
+let example: ReturnType<typeof synthExample>;
+beforeAll(() => {
+  example = synthExample();
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test('reports no unacknowledged finding (synthesis would have thrown)', () => {
+    expect(Object.keys(example.templates)).toContain('example-platform');
+  });
+
+  test('fails synthesis on a finding nobody acknowledged', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Probe');
+    new iam.Role(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
+    });
+    addComplianceChecks(app);
+    expect(() => app.synth()).toThrow(
+      /AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/AdministratorAccess\]/,
+    );
+  });
+
+  test('every acknowledgment gives a specific reason', () => {
+    const acknowledgments = example.app.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((entry) => Object.entries(entry.data as Record<string, string>)),
+      );
+    expect(acknowledgments.length).toBeGreaterThan(0);
+    const vague = acknowledgments.filter(([, reason]) => reason.length < 60).map(([id]) => id);
+    expect(vague).toEqual([]);
+  });
+});
+
+describe('synthesis', () => {
+  test('is deterministic: two runs give byte-identical templates', () => {
+    const again = synthExample();
+    expect(Object.keys(again.templates)).toEqual(Object.keys(example.templates));
+    for (const [name, template] of Object.entries(example.templates)) {
+      expect(JSON.stringify(again.templates[name])).toBe(JSON.stringify(template));
+    }
+  });
+
+  test('keeps every inline manifest under 200 KB (the kubectl Lambda request limit is 256 KB)', () => {
+    const sizes = Object.values(example.templates).flatMap((template) =>
+      manifestsOf(template).map((manifest) => ({
+        id: manifest.logicalId,
+        bytes: Buffer.byteLength(manifest.json),
+      })),
+    );
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(sizes.filter((size) => size.bytes >= 200 * 1024)).toEqual([]);
+  });
+
+  test('keeps every template under 1 MB and every stack under 500 resources', () => {
+    for (const [name, template] of Object.entries(example.templates)) {
+      expect({ name, bytes: Buffer.byteLength(JSON.stringify(template)) < 1024 * 1024 }).toEqual({
+        name,
+        bytes: true,
+      });
+      expect({ name, resources: Object.keys(template.Resources).length < 500 }).toEqual({
+        name,
+        resources: true,
+      });
+    }
+  });
+});
+
+describe('logical IDs of stateful resources', () => {
+  // These are a public contract: a changed logical ID makes CloudFormation replace the
+  // resource, which for these means a new VPC, cluster, node group or key. Change one only
+  // with a migration plan.
+  const STATEFUL_TYPES = [
+    'AWS::EC2::VPC',
+    'AWS::EKS::Cluster',
+    'AWS::EKS::Nodegroup',
+    'AWS::KMS::Key',
+    'AWS::Logs::LogGroup',
+  ];
+
+  test('the platform stack keeps its stateful logical IDs', () => {
+    const resources = example.templates['example-platform'].Resources as Record<string, { Type: string }>;
+    const stateful = Object.entries(resources)
+      .filter(([, resource]) => STATEFUL_TYPES.includes(resource.Type))
+      .map(([id, resource]) => `${resource.Type} ${id}`)
+      .sort();
+    expect(stateful).toEqual([
+      'AWS::EC2::VPC NetworkVpc7FB7348F',
+      'AWS::EKS::Cluster KubernetesCluster0CA8310C',
+      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroup4DABBFD5',
+      'AWS::EKS::Nodegroup SystemNodePoolNodegroupD0D82D93',
+      'AWS::KMS::Key AddonsVolumeKey3522A4A2',
+      'AWS::KMS::Key KubernetesSecretsKey86ABA781',
+      'AWS::KMS::Key NetworkFlowLogKeyF785E5F9',
+      'AWS::Logs::LogGroup KubernetesClusterKubectlProviderHandlerLogGroup0383E0BB',
+      'AWS::Logs::LogGroup KubernetesClusterKubectlProviderframeworkonEventLogGroup4A64E66D',
+      'AWS::Logs::LogGroup NetworkFlowLogGroup4F8CEEEF',
+    ]);
+  });
+});
