@@ -119,7 +119,7 @@ describe('logical IDs of stateful resources', () => {
       'AWS::EKS::Nodegroup SystemNodePoolNodegroupD0D82D93',
       'AWS::KMS::Key AddonsVolumeKey3522A4A2',
       'AWS::KMS::Key KubernetesSecretsKey86ABA781',
-      'AWS::KMS::Key NetworkFlowLogKeyF785E5F9',
+      'AWS::KMS::Key LogEncryptionKeyC62AA08F',
       'AWS::Logs::LogGroup KubernetesClusterKubectlProviderHandlerLogGroup0383E0BB',
       'AWS::Logs::LogGroup KubernetesClusterKubectlProviderframeworkonEventLogGroup4A64E66D',
       'AWS::Logs::LogGroup NetworkFlowLogGroup4F8CEEEF',

@@ -2,6 +2,7 @@ import { CfnCondition, CfnElement, RemovalPolicy, Stack, Validations } from 'aws
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { awsManagedPolicyFinding, awsSolutionsRule } from './nag-findings';
@@ -26,6 +27,8 @@ export interface KubernetesClusterProps {
   readonly adminRoleArns?: string[];
   /** CIDR of Kubernetes Service IPs. */
   readonly serviceIpv4Cidr: string;
+  /** The key that encrypts the kubectl handler's log groups. */
+  readonly logKey: kms.IKey;
   /** The AWS Load Balancer Controller version to install. */
   readonly albControllerVersion: eks.AlbControllerVersion;
 }
@@ -82,6 +85,12 @@ export class KubernetesCluster extends Construct {
       albController: { version: props.albControllerVersion },
       outputConfigCommand: false,
     });
+
+    // The kubectl handler logs every manifest it applies: keep those logs encrypted like the rest.
+    const kubectlProvider = this.cluster.node.findChild('KubectlProvider');
+    for (const logGroup of kubectlProvider.node.findAll().filter((c) => c instanceof logs.CfnLogGroup)) {
+      (logGroup as logs.CfnLogGroup).kmsKeyId = props.logKey.keyArn;
+    }
 
     this.acknowledgeLibraryFindings();
 

@@ -1,6 +1,5 @@
-import { Aws, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -16,6 +15,8 @@ export interface PlatformNetworkProps {
    * @default - one per availability zone
    */
   readonly natGateways?: number;
+  /** The key that encrypts the flow log group. */
+  readonly logKey: kms.IKey;
   /**
    * How long VPC flow logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
@@ -69,27 +70,8 @@ export class PlatformNetwork extends Construct {
 
     this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
 
-    const flowLogKey = new kms.Key(this, 'FlowLogKey', {
-      description: 'Encrypts the VPC flow log group',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const region = Stack.of(this).region;
-    // CloudWatch Logs uses the key on behalf of log groups of this account and region only.
-    flowLogKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${region}:${Stack.of(this).account}:log-group:*`,
-          },
-        },
-      }),
-    );
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
-      encryptionKey: flowLogKey,
+      encryptionKey: props.logKey,
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from '../config/schema';
 import { ALB_CONTROLLER_VERSION, KUBERNETES_RELEASES } from '../config/versions';
 import { ClusterAddons } from '../constructs/cluster-addons';
 import { KubernetesCluster } from '../constructs/kubernetes-cluster';
+import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { NodePool } from '../constructs/node-pool';
 import { PlatformNetwork } from '../constructs/platform-network';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
@@ -38,7 +39,9 @@ export class PlatformStack extends EnvironmentStack {
     const { config } = props;
     const release = KUBERNETES_RELEASES[config.cluster.kubernetesVersion];
 
+    const logKey = new LogEncryptionKey(this, 'LogEncryptionKey').key;
     this.network = new PlatformNetwork(this, 'Network', {
+      logKey,
       vpcCidr: config.network.vpcCidr,
       availabilityZones: config.availabilityZones,
       natGateways: config.network.natGateways,
@@ -54,6 +57,7 @@ export class PlatformStack extends EnvironmentStack {
       adminRoleArns: config.cluster.adminRoleArns,
       serviceIpv4Cidr: config.cluster.serviceCidr,
       albControllerVersion: ALB_CONTROLLER_VERSION,
+      logKey,
     });
     this.cluster = kubernetes.cluster;
 

@@ -72,13 +72,15 @@ describe('network', () => {
     const { resource } = resourceOf(template, 'AWS::Logs::LogGroup', 'NetworkFlowLogGroup');
     expect(resource.Properties.RetentionInDays).toBe(365);
     expect(resource.Properties.KmsKeyId).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/^NetworkFlowLogKey/), 'Arn'],
+      'Fn::GetAtt': [expect.stringMatching(/^LogEncryptionKey/), 'Arn'],
     });
     expect(resource.DeletionPolicy).toBe('Retain');
   });
 
-  test('the flow log key lets only this region and account use it for log groups', () => {
-    const { resource } = resourceOf(template, 'AWS::KMS::Key', 'NetworkFlowLogKey');
+  test('the log key lets only CloudWatch Logs of this region and account use it, for log groups', () => {
+    const { resource } = resourceOf(template, 'AWS::KMS::Key', 'LogEncryptionKey');
+    expect(resource.Properties.EnableKeyRotation).toBe(true);
+    expect(resource.DeletionPolicy).toBe('Retain');
     expect(resource.Properties.KeyPolicy.Statement).toContainEqual(
       expect.objectContaining({
         Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
@@ -223,6 +225,18 @@ describe('EKS cluster', () => {
       (l: any) => l.Properties.Description,
     );
     expect(layers).toContainEqual(expect.stringMatching(/kubectl 1\.35\./));
+  });
+
+  test("encrypts the kubectl handler's log groups with the log key", () => {
+    const kubectlLogGroups = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([id]) =>
+      id.startsWith('KubernetesClusterKubectlProvider'),
+    );
+    expect(kubectlLogGroups).toHaveLength(2);
+    for (const [, logGroup] of kubectlLogGroups as [string, any][]) {
+      expect(logGroup.Properties.KmsKeyId).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^LogEncryptionKey/), 'Arn'],
+      });
+    }
   });
 
   test('installs the pinned AWS Load Balancer Controller after the system nodes exist', () => {
