@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
 import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './versions';
+import { environmentImagesSchema } from './images-schema';
 import { tenantSchema } from './tenant-schema';
 
 /** Stages change how strict some rules are: only `development` may run without cluster admins. */
@@ -174,6 +175,11 @@ const environmentShape = z.strictObject({
     system: nodePoolSchema.meta({ description: 'Nodes for operators, controllers and monitoring.' }),
     database: nodePoolSchema.meta({ description: 'Tainted nodes reserved for PostgreSQL pods.' }),
   }),
+  images: environmentImagesSchema
+    .default({ pullSecretNames: [] })
+    .meta({
+      description: 'Image overrides for the operator and every tenant (default: the images PGO names).',
+    }),
   tags: z
     .record(
       z

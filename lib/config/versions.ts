@@ -54,3 +54,13 @@ export const EKS_ADDONS = [
 
 /** Name of an EKS managed add-on the platform installs. */
 export type EksAddonName = (typeof EKS_ADDONS)[number];
+
+/**
+ * Crunchy Postgres Operator (PGO) v6, installed from Crunchy Data's OCI Helm chart. Its CRDs
+ * (PostgresCluster alone is 2.9 MB) come with the chart: they are far too large for an inline
+ * manifest.
+ */
+export const POSTGRES_OPERATOR_CHART = {
+  repository: 'oci://registry.developers.crunchydata.com/crunchydata/pgo',
+  version: '6.0.3',
+} as const;

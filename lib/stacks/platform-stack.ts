@@ -5,12 +5,13 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { StorageClassChart } from '../../k8s/storage-class-chart';
 import type { EnvironmentConfig } from '../config/schema';
-import { ALB_CONTROLLER_VERSION, KUBERNETES_RELEASES } from '../config/versions';
+import { ALB_CONTROLLER_VERSION, KUBERNETES_RELEASES, POSTGRES_OPERATOR_CHART } from '../config/versions';
 import { ClusterAddons } from '../constructs/cluster-addons';
 import { KubernetesCluster } from '../constructs/kubernetes-cluster';
 import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { NodePool } from '../constructs/node-pool';
 import { PlatformNetwork } from '../constructs/platform-network';
+import { PostgresOperator } from '../constructs/postgres-operator';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 /** Label every node carries with the name of its pool. */
@@ -25,14 +26,17 @@ export interface PlatformStackProps extends EnvironmentStackProps {
 }
 
 /**
- * One per environment: the network, the EKS cluster with its node pools and add-ons, and the
- * default encrypted StorageClass. Tenant stacks build on what it exposes.
+ * One per environment: the network, the EKS cluster with its node pools and add-ons, the
+ * default encrypted StorageClass and the Postgres Operator. Tenant stacks build on what it
+ * exposes.
  */
 export class PlatformStack extends EnvironmentStack {
   /** The environment's network. */
   readonly network: PlatformNetwork;
   /** The EKS cluster. */
   readonly cluster: eks.Cluster;
+  /** The Postgres Operator; tenant resources depend on it. */
+  readonly postgresOperator: PostgresOperator;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -80,6 +84,14 @@ export class PlatformStack extends EnvironmentStack {
       nodeGroups: [systemPool.nodegroup, databasePool.nodegroup],
       versions: config.cluster.addonVersions,
     });
+
+    this.postgresOperator = new PostgresOperator(this, 'PostgresOperator', {
+      cluster: this.cluster,
+      ...POSTGRES_OPERATOR_CHART,
+      nodeSelector: { key: NODE_POOL_LABEL, value: 'system' },
+      images: config.images,
+    });
+    this.postgresOperator.chart.node.addDependency(systemPool.nodegroup);
 
     const storage = this.cluster.addCdk8sChart(
       'StorageClass',

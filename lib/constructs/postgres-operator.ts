@@ -1,0 +1,100 @@
+import { Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import type { EnvironmentImages } from '../config/images-schema';
+
+/** Namespace the operator runs in. */
+export const POSTGRES_OPERATOR_NAMESPACE = 'postgres-operator';
+
+/** Properties of {@link PostgresOperator}. */
+export interface PostgresOperatorProps {
+  /** The cluster to install the operator on. */
+  readonly cluster: eks.ICluster;
+  /** OCI chart repository, including the chart name. */
+  readonly repository: string;
+  /** Chart version. */
+  readonly version: string;
+  /** Node label (key and value) of the pool the operator runs on. */
+  readonly nodeSelector: { readonly key: string; readonly value: string };
+  /**
+   * Image overrides.
+   * @default - the images the chart names
+   */
+  readonly images?: EnvironmentImages;
+}
+
+/**
+ * Crunchy Data Postgres Operator (PGO), installed with Helm with its CRDs, two replicas with
+ * leader election, on the system node pool. Resources that use its CRDs must depend on
+ * {@link PostgresOperator.chart}.
+ */
+export class PostgresOperator extends Construct {
+  /** The Helm release. */
+  readonly chart: eks.HelmChart;
+
+  constructor(scope: Construct, id: string, props: PostgresOperatorProps) {
+    super(scope, id);
+    this.chart = new eks.HelmChart(this, 'Chart', {
+      cluster: props.cluster,
+      chart: 'pgo',
+      repository: props.repository,
+      version: props.version,
+      release: 'pgo',
+      namespace: POSTGRES_OPERATOR_NAMESPACE,
+      createNamespace: true,
+      wait: true,
+      timeout: Duration.minutes(15),
+      values: operatorValues(props),
+    });
+  }
+}
+
+/** The chart values: HA, placement and image overrides. */
+function operatorValues(props: PostgresOperatorProps): Record<string, unknown> {
+  const images = props.images;
+  const relatedImages: Record<string, { image: string }> = {};
+  for (const [version, image] of Object.entries(images?.postgres ?? {})) {
+    relatedImages[`postgres_${version}`] = { image };
+  }
+  for (const name of ['pgbackrest', 'pgbouncer'] as const) {
+    if (images?.[name]) {
+      relatedImages[name] = { image: images[name] };
+    }
+  }
+  if (images?.exporter) {
+    relatedImages.pgexporter = { image: images.exporter };
+  }
+  return {
+    // Two controllers with a leader-election lease: losing a node does not stop failover handling.
+    replicas: 2,
+    pgoControllerLeaseName: 'pgo-leader-election',
+    debug: false,
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: props.nodeSelector.key, operator: 'In', values: [props.nodeSelector.value] },
+              ],
+            },
+          ],
+        },
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: 'topology.kubernetes.io/zone',
+              labelSelector: { matchLabels: { 'postgres-operator.crunchydata.com/control-plane': 'pgo' } },
+            },
+          },
+        ],
+      },
+    },
+    ...(images?.operator ? { controllerImages: { cluster: images.operator } } : {}),
+    ...(Object.keys(relatedImages).length > 0 ? { relatedImages } : {}),
+    ...(images && images.pullSecretNames.length > 0 ? { imagePullSecretNames: images.pullSecretNames } : {}),
+  };
+}
