@@ -175,11 +175,9 @@ const environmentShape = z.strictObject({
     system: nodePoolSchema.meta({ description: 'Nodes for operators, controllers and monitoring.' }),
     database: nodePoolSchema.meta({ description: 'Tainted nodes reserved for PostgreSQL pods.' }),
   }),
-  images: environmentImagesSchema
-    .default({ pullSecretNames: [] })
-    .meta({
-      description: 'Image overrides for the operator and every tenant (default: the images PGO names).',
-    }),
+  images: environmentImagesSchema.default({ pullSecretNames: [] }).meta({
+    description: 'Image overrides for the operator and every tenant (default: the images PGO names).',
+  }),
   tags: z
     .record(
       z
