@@ -1,25 +1,225 @@
-/** The schema of one entry of `tenants:`. */
+/** The schema of one entry of `tenants:`: a highly available PostgreSQL cluster. */
 import { z } from 'zod';
+import { cronProblem } from './cron';
+import { databaseImagesSchema, POSTGRES_VERSIONS } from './images-schema';
+import { parseQuantity } from './quantity';
 
 /**
- * Longest tenant name. Names are built from it (`<name>-pgbouncer`, `<name>-replicas`,
- * AWS load balancer and target group names of at most 32 characters with a suffix), so the
- * limit keeps every derived name valid.
+ * Longest tenant name. Names are built from it (`<name>-pgbouncer`, `<name>-replicas`, the
+ * namespace `tenant-<name>`, AWS load balancer and target group names of at most 32
+ * characters with a suffix), so the limit keeps every derived name valid.
  */
 export const TENANT_NAME_MAX_LENGTH = 20;
 
-/** One tenant: a highly available PostgreSQL cluster of its own. */
-export const tenantSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
-      message: 'expected a DNS-1123 label: lower-case letters, digits and "-", starting with a letter',
-    })
-    .max(TENANT_NAME_MAX_LENGTH, { message: `expected at most ${TENANT_NAME_MAX_LENGTH} characters` })
-    .meta({
-      description: 'Tenant name, unique in the environment; names its stack and Kubernetes namespace.',
-    }),
+/**
+ * PostgreSQL parameters the operator or Patroni sets and a tenant may not override: changing
+ * them would break replication, backups, TLS or the operator's own connections.
+ */
+export const OPERATOR_OWNED_PARAMETERS = [
+  'archive_command',
+  'archive_mode',
+  'archive_timeout',
+  'restore_command',
+  'recovery_target',
+  'recovery_target_action',
+  'recovery_target_inclusive',
+  'recovery_target_lsn',
+  'recovery_target_name',
+  'recovery_target_time',
+  'recovery_target_timeline',
+  'recovery_target_xid',
+  'primary_conninfo',
+  'primary_slot_name',
+  'promote_trigger_file',
+  'hot_standby',
+  'synchronous_standby_names',
+  'cluster_name',
+  'listen_addresses',
+  'port',
+  'unix_socket_directories',
+  'data_directory',
+  'config_file',
+  'hba_file',
+  'ident_file',
+  'external_pid_file',
+  'ssl',
+  'ssl_cert_file',
+  'ssl_key_file',
+  'ssl_ca_file',
+  'ssl_crl_file',
+  'shared_preload_libraries',
+  'wal_level',
+  'max_wal_senders',
+  'max_replication_slots',
+  'wal_log_hints',
+] as const;
+
+const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
+  message: 'expected a DNS-1123 label: lower-case letters, digits and "-", starting with a letter',
 });
+
+/** A quantity between `min` and `max` base units, described with `example`. */
+function quantity(kind: string, example: string, min: number, max: number, range: string) {
+  return z.string().superRefine((value, ctx) => {
+    const parsed = parseQuantity(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a Kubernetes ${kind} quantity such as ${example}` });
+    } else if (parsed < min || parsed > max) {
+      ctx.addIssue({ code: 'custom', message: `expected ${range}` });
+    }
+  });
+}
+
+const cronSchedule = z.string().superRefine((value, ctx) => {
+  const problem = cronProblem(value);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: `expected a cron schedule: ${problem}` });
+  }
+});
+
+const postgresIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+  message: 'expected a PostgreSQL identifier: lower-case letters, digits and "_", at most 63 characters',
+});
+
+const GiB = 2 ** 30;
+
+/** One tenant: a highly available PostgreSQL cluster of its own. */
+export const tenantSchema = z
+  .strictObject({
+    name: dnsLabel
+      .max(TENANT_NAME_MAX_LENGTH, { message: `expected at most ${TENANT_NAME_MAX_LENGTH} characters` })
+      .meta({
+        description: 'Tenant name, unique in the environment; names its stack, namespace and cluster.',
+      }),
+    postgresVersion: z
+      .union(POSTGRES_VERSIONS.map((version) => z.literal(version)))
+      .default(17)
+      .meta({ description: `PostgreSQL major version: ${POSTGRES_VERSIONS.join(', ')}.` }),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(2)
+      .meta({ description: 'PostgreSQL instances: one primary, the rest streaming replicas.' }),
+    highlyAvailable: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Set to false to allow a single instance and a single PgBouncer (no failover).' }),
+    cpu: quantity('CPU', '2 or 500m', 0.25, 64, 'from 250m to 64 CPUs').meta({
+      description: 'CPU for each PostgreSQL instance (request and limit).',
+    }),
+    memory: quantity('memory', '8Gi', GiB, 512 * GiB, 'from 1Gi to 512Gi').meta({
+      description: 'Memory for each PostgreSQL instance (request and limit); sizes the parameter defaults.',
+    }),
+    storage: quantity(
+      'storage',
+      '100Gi',
+      10 * GiB,
+      16 * 2 ** 40,
+      'from 10Gi to 16Ti (the largest gp3 volume)',
+    ).meta({
+      description: 'Data volume size of each instance; can be raised later, never lowered.',
+    }),
+    backups: z
+      .strictObject({
+        fullSchedule: cronSchedule.default('0 1 * * 0').meta({ description: 'Full backups (cron, UTC).' }),
+        differentialSchedule: cronSchedule
+          .default('0 1 * * 1-6')
+          .meta({ description: 'Differential backups (cron, UTC).' }),
+        fullRetention: z
+          .number()
+          .int()
+          .min(1)
+          .max(52)
+          .default(4)
+          .meta({ description: 'Full backups to keep; older ones and their WAL are expired.' }),
+      })
+      .default({ fullSchedule: '0 1 * * 0', differentialSchedule: '0 1 * * 1-6', fullRetention: 4 }),
+    pgBouncerReplicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(2)
+      .meta({ description: 'PgBouncer pods, spread across zones.' }),
+    users: z
+      .array(
+        z.strictObject({
+          name: postgresIdentifier.meta({
+            description: 'Role name; PGO generates its password into a Secret.',
+          }),
+          databases: z
+            .array(postgresIdentifier)
+            .default([])
+            .meta({ description: 'Databases created for and owned by this user.' }),
+        }),
+      )
+      .default([])
+      .meta({ description: 'Users and their databases. Names only: passwords never appear in config.' }),
+    parameters: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .default({})
+      .meta({ description: 'PostgreSQL parameter overrides, applied through Patroni.' }),
+    images: databaseImagesSchema
+      .optional()
+      .meta({ description: 'Image overrides for this tenant only (default: the environment images).' }),
+  })
+  .superRefine(
+    (tenant, ctx) => {
+      if (tenant.highlyAvailable !== false) {
+        if (typeof tenant.replicas === 'number' && tenant.replicas < 2) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['replicas'],
+            message:
+              'expected at least 2 for a highly available cluster (set highlyAvailable: false to run one instance)',
+          });
+        }
+        if (typeof tenant.pgBouncerReplicas === 'number' && tenant.pgBouncerReplicas < 2) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pgBouncerReplicas'],
+            message:
+              'expected at least 2 for a highly available cluster (set highlyAvailable: false to run one)',
+          });
+        }
+      }
+      const parameters = tenant.parameters && typeof tenant.parameters === 'object' ? tenant.parameters : {};
+      for (const name of Object.keys(parameters)) {
+        if (!/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/.test(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['parameters', name],
+            message:
+              'expected a PostgreSQL parameter name: lower-case letters, digits and "_" (extension.name allowed)',
+          });
+        } else if ((OPERATOR_OWNED_PARAMETERS as readonly string[]).includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['parameters', name],
+            message: 'expected a parameter the operator does not own; this one is managed by PGO/Patroni',
+          });
+        }
+      }
+      const seen = new Set<string>();
+      (Array.isArray(tenant.users) ? tenant.users : []).forEach((user, index) => {
+        const name = user?.name;
+        if (typeof name !== 'string') {
+          return;
+        }
+        if (seen.has(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['users', index, 'name'],
+            message: 'expected each user once',
+          });
+        }
+        seen.add(name);
+      });
+    },
+    { when: () => true },
+  );
 
 /** A validated tenant entry. */
 export type TenantConfig = z.output<typeof tenantSchema>;
