@@ -2,11 +2,14 @@ import { Stage, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvironmentConfig } from './config/schema';
 import { PlatformStack } from './stacks/platform-stack';
+import { TenantStack } from './stacks/tenant-stack';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
   /** The network, cluster and shared services. */
   readonly platform: PlatformStack;
+  /** One stack per tenant, by tenant name. */
+  readonly tenants: Record<string, TenantStack>;
 }
 
 /**
@@ -23,11 +26,27 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
     terminationProtection: config.stage === 'production',
   });
 
+  const tenants: Record<string, TenantStack> = {};
+  for (const tenant of config.tenants) {
+    tenants[tenant.name] = new TenantStack(scope, `${config.name}-tenant-${tenant.name}`, {
+      env,
+      availabilityZones: config.availabilityZones,
+      description: `Private PostgreSQL platform ${config.name}: tenant ${tenant.name}`,
+      terminationProtection: config.stage === 'production',
+      tenant,
+      environmentImages: config.images,
+      cluster: platform.cluster,
+      postgresOperator: platform.postgresOperator,
+      vpcCidr: config.network.vpcCidr,
+      accessLogBucket: platform.accessLogBucket,
+    });
+  }
+
   for (const [key, value] of Object.entries(config.tags)) {
     Tags.of(scope).add(key, value);
   }
   Tags.of(scope).add('postgres-platform/environment', config.name);
-  return { platform };
+  return { platform, tenants };
 }
 
 /**

@@ -81,6 +81,21 @@ const postgresIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, {
   message: 'expected a PostgreSQL identifier: lower-case letters, digits and "_", at most 63 characters',
 });
 
+/**
+ * PGO names a Secret after each user, so user names follow Kubernetes naming (the CRD's own
+ * pattern); `postgres` is the superuser, whose credentials no application should hold.
+ */
+const userName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    message:
+      'expected lower-case letters, digits and "-" (PGO names a Secret after the user), at most 63 characters',
+  })
+  .max(63, { message: 'expected at most 63 characters' })
+  .refine((name) => name !== 'postgres', {
+    message: 'expected an application user: postgres is the superuser and is not handed out',
+  });
+
 const GiB = 2 ** 30;
 
 /** One tenant: a highly available PostgreSQL cluster of its own. */
@@ -146,8 +161,9 @@ export const tenantSchema = z
     users: z
       .array(
         z.strictObject({
-          name: postgresIdentifier.meta({
-            description: 'Role name; PGO generates its password into a Secret.',
+          name: userName.meta({
+            description:
+              'Role name (lower-case letters, digits, "-"); PGO generates its password into a Secret.',
           }),
           databases: z
             .array(postgresIdentifier)
@@ -155,6 +171,7 @@ export const tenantSchema = z
             .meta({ description: 'Databases created for and owned by this user.' }),
         }),
       )
+      .max(64, { message: 'expected at most 64 users (PGO limit)' })
       .default([])
       .meta({ description: 'Users and their databases. Names only: passwords never appear in config.' }),
     parameters: z

@@ -1,11 +1,14 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
+import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { StorageClassChart } from '../../k8s/storage-class-chart';
 import type { EnvironmentConfig } from '../config/schema';
 import { ALB_CONTROLLER_VERSION, KUBERNETES_RELEASES, POSTGRES_OPERATOR_CHART } from '../config/versions';
+import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { ClusterAddons } from '../constructs/cluster-addons';
 import { KubernetesCluster } from '../constructs/kubernetes-cluster';
 import { LogEncryptionKey } from '../constructs/log-encryption-key';
@@ -14,10 +17,7 @@ import { PlatformNetwork } from '../constructs/platform-network';
 import { PostgresOperator } from '../constructs/postgres-operator';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
-/** Label every node carries with the name of its pool. */
-export const NODE_POOL_LABEL = 'postgres-platform/node-pool';
-/** Taint key that keeps everything but PostgreSQL pods off the database pool. */
-export const DATABASE_TAINT_KEY = 'postgres-platform/database';
+export { DATABASE_TAINT_KEY, NODE_POOL_LABEL } from '../../k8s/node-pools';
 
 /** Properties of {@link PlatformStack}. */
 export interface PlatformStackProps extends EnvironmentStackProps {
@@ -35,6 +35,8 @@ export class PlatformStack extends EnvironmentStack {
   readonly network: PlatformNetwork;
   /** The EKS cluster. */
   readonly cluster: eks.Cluster;
+  /** Bucket for S3 server access logs and load balancer access logs. */
+  readonly accessLogBucket: s3.IBucket;
   /** The Postgres Operator; tenant resources depend on it. */
   readonly postgresOperator: PostgresOperator;
 
@@ -44,6 +46,7 @@ export class PlatformStack extends EnvironmentStack {
     const release = KUBERNETES_RELEASES[config.cluster.kubernetesVersion];
 
     const logKey = new LogEncryptionKey(this, 'LogEncryptionKey').key;
+    this.accessLogBucket = new AccessLogBucket(this, 'AccessLogs').bucket;
     this.network = new PlatformNetwork(this, 'Network', {
       logKey,
       vpcCidr: config.network.vpcCidr,
@@ -68,12 +71,12 @@ export class PlatformStack extends EnvironmentStack {
     const systemPool = new NodePool(this, 'SystemNodePool', {
       cluster: this.cluster,
       ...config.nodePools.system,
-      labels: { [NODE_POOL_LABEL]: 'system' },
+      labels: { [NODE_POOL_LABEL]: SYSTEM_POOL },
     });
     const databasePool = new NodePool(this, 'DatabaseNodePool', {
       cluster: this.cluster,
       ...config.nodePools.database,
-      labels: { [NODE_POOL_LABEL]: 'database' },
+      labels: { [NODE_POOL_LABEL]: DATABASE_POOL },
       taints: [{ key: DATABASE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
     });
     // The controller's Helm release waits for its pods, which need somewhere to run.
@@ -88,7 +91,7 @@ export class PlatformStack extends EnvironmentStack {
     this.postgresOperator = new PostgresOperator(this, 'PostgresOperator', {
       cluster: this.cluster,
       ...POSTGRES_OPERATOR_CHART,
-      nodeSelector: { key: NODE_POOL_LABEL, value: 'system' },
+      nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
       images: config.images,
     });
     this.postgresOperator.chart.node.addDependency(systemPool.nodegroup);

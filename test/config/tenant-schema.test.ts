@@ -127,10 +127,24 @@ describe('tenant rules', () => {
     ]);
   });
 
-  test('a user name that is not a PostgreSQL identifier', () => {
-    expect(tenantProblems((t) => (t.users = [{ name: 'Orders-App' }]))).toEqual([
+  test('a user name PGO cannot name a Secret after', () => {
+    expect(tenantProblems((t) => (t.users = [{ name: 'orders_app' }]))).toEqual([
       expect.stringMatching(
-        /^tenants\[0\]\.users\[0\]\.name: got "Orders-App", expected a PostgreSQL identifier/,
+        /^tenants\[0\]\.users\[0\]\.name: got "orders_app", expected lower-case letters, digits and "-"/,
+      ),
+    ]);
+  });
+
+  test('the superuser as an application user', () => {
+    expect(tenantProblems((t) => (t.users = [{ name: 'postgres' }]))).toEqual([
+      'tenants[0].users[0].name: got "postgres", expected an application user: postgres is the superuser and is not handed out',
+    ]);
+  });
+
+  test('a database name that is not a PostgreSQL identifier', () => {
+    expect(tenantProblems((t) => (t.users = [{ name: 'app', databases: ['Orders DB'] }]))).toEqual([
+      expect.stringMatching(
+        /^tenants\[0\]\.users\[0\]\.databases\[0\]: got "Orders DB", expected a PostgreSQL identifier/,
       ),
     ]);
   });

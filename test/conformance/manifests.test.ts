@@ -1,6 +1,7 @@
 import { KubernetesSchemas, schemasAvailable, schemasDir } from './kubernetes-schemas';
 import { manifestsOf } from './template-manifests';
-import { synthPlatform } from '../util';
+import { createEnvironmentStacks } from '../../lib/environment';
+import { exampleConfig, newApp } from '../util';
 
 const available = schemasAvailable();
 if (!available) {
@@ -11,23 +12,37 @@ if (!available) {
 }
 const describeWithSchemas = available ? describe : describe.skip;
 
-describeWithSchemas('every Kubernetes object the platform applies conforms to its schema', () => {
+describeWithSchemas('every Kubernetes object the app applies conforms to its schema', () => {
   let schemas: KubernetesSchemas;
   let objects: { source: string; object: any }[];
 
   beforeAll(() => {
     schemas = new KubernetesSchemas();
-    const { template } = synthPlatform();
-    objects = manifestsOf(template.toJSON()).flatMap((manifest) =>
-      manifest.objects.map((object) => ({ source: manifest.logicalId, object })),
-    );
+    const app = newApp();
+    createEnvironmentStacks(app, exampleConfig());
+    objects = app
+      .synth()
+      .stacks.flatMap((stack) =>
+        manifestsOf(stack.template).flatMap((manifest) =>
+          manifest.objects.map((object) => ({ source: `${stack.stackName}/${manifest.logicalId}`, object })),
+        ),
+      );
   });
 
-  test('the platform applies the StorageClass and the load balancer controller service account', () => {
-    expect(objects.map(({ object }) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
-      'ServiceAccount/aws-load-balancer-controller',
-      'StorageClass/gp3',
-    ]);
+  test("the example applies the platform objects and each tenant's objects", () => {
+    const kinds = objects.map(
+      ({ source, object }) => `${source.split('/')[0]} ${object.kind}/${object.metadata.name}`,
+    );
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'example-platform ServiceAccount/aws-load-balancer-controller',
+        'example-platform StorageClass/gp3',
+        'example-tenant-orders Namespace/tenant-orders',
+        'example-tenant-orders PostgresCluster/orders',
+        'example-tenant-orders NetworkPolicy/default-deny',
+        'example-tenant-analytics PostgresCluster/analytics',
+      ]),
+    );
   });
 
   test('each object validates against the Kubernetes 1.35 or CRD schema', () => {

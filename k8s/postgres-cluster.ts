@@ -1,0 +1,146 @@
+/**
+ * A typed PostgresCluster (PGO v6, `postgres-operator.crunchydata.com/v1`), covering the
+ * fields this project sets. Hand-written instead of generated: the CRD is 2.9 MB. The
+ * conformance tests check every object built from these types against the real CRD.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** Kubernetes resource requests and limits. */
+export interface ResourceRequirements {
+  readonly requests?: Record<string, string>;
+  readonly limits?: Record<string, string>;
+}
+
+/** A pod toleration. */
+export interface Toleration {
+  readonly key: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** A label selector by exact labels. */
+export interface LabelSelector {
+  readonly matchLabels: Record<string, string>;
+}
+
+/** A topology spread constraint. */
+export interface TopologySpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  readonly labelSelector: LabelSelector;
+}
+
+/** Node affinity requiring a label value. */
+export interface Affinity {
+  readonly nodeAffinity: {
+    readonly requiredDuringSchedulingIgnoredDuringExecution: {
+      readonly nodeSelectorTerms: {
+        readonly matchExpressions: {
+          readonly key: string;
+          readonly operator: 'In';
+          readonly values: string[];
+        }[];
+      }[];
+    };
+  };
+}
+
+/** Placement shared by PostgreSQL instances and PgBouncer. */
+export interface Placement {
+  readonly affinity?: Affinity;
+  readonly tolerations?: Toleration[];
+  readonly topologySpreadConstraints?: TopologySpreadConstraint[];
+}
+
+/** One set of PostgreSQL instances. */
+export interface PostgresInstanceSetSpec extends Placement {
+  readonly name: string;
+  readonly replicas: number;
+  readonly resources: ResourceRequirements;
+  readonly dataVolumeClaimSpec: {
+    readonly storageClassName: string;
+    readonly accessModes: ['ReadWriteOnce'];
+    readonly resources: { readonly requests: { readonly storage: string } };
+  };
+}
+
+/** A pgBackRest repository in S3. */
+export interface PgBackRestRepo {
+  readonly name: string;
+  readonly s3: { readonly bucket: string; readonly endpoint: string; readonly region: string };
+  readonly schedules?: {
+    readonly full?: string;
+    readonly differential?: string;
+    readonly incremental?: string;
+  };
+}
+
+/** Backup configuration. */
+export interface BackupsSpec {
+  readonly pgbackrest: {
+    readonly image?: string;
+    readonly global: Record<string, string>;
+    readonly repos: PgBackRestRepo[];
+    readonly configuration?: { readonly secret: { readonly name: string } }[];
+  };
+}
+
+/** A PostgreSQL user PGO manages; its password goes into a generated Secret. */
+export interface PostgresUserSpec {
+  readonly name: string;
+  readonly databases?: string[];
+}
+
+/** The PostgresCluster spec. */
+export interface PostgresClusterSpec {
+  readonly postgresVersion: number;
+  readonly image?: string;
+  readonly imagePullSecrets?: { readonly name: string }[];
+  /** Labels and annotations PGO propagates to every object it creates, service accounts included. */
+  readonly metadata?: {
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly instances: PostgresInstanceSetSpec[];
+  readonly backups: BackupsSpec;
+  readonly proxy?: {
+    readonly pgBouncer: Placement & {
+      readonly replicas: number;
+      readonly image?: string;
+      readonly resources?: ResourceRequirements;
+    };
+  };
+  readonly replicaService?: { readonly type: 'ClusterIP' };
+  readonly monitoring?: { readonly pgmonitor: { readonly exporter: { readonly image?: string } } };
+  readonly users?: PostgresUserSpec[];
+  readonly patroni?: {
+    readonly dynamicConfiguration: {
+      readonly postgresql: { readonly parameters: Record<string, string | number | boolean> };
+    };
+  };
+}
+
+/** Properties of {@link PostgresCluster}. */
+export interface PostgresClusterProps {
+  /** Object metadata; `name` becomes the cluster name PGO derives Service names from. */
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels?: Record<string, string>;
+  };
+  /** The spec. */
+  readonly spec: PostgresClusterSpec;
+}
+
+/** A PostgresCluster custom resource. */
+export class PostgresCluster extends ApiObject {
+  /** API version of PostgresCluster in PGO v6. */
+  static readonly API_VERSION = 'postgres-operator.crunchydata.com/v1';
+
+  constructor(scope: Construct, id: string, props: PostgresClusterProps) {
+    super(scope, id, { apiVersion: PostgresCluster.API_VERSION, kind: 'PostgresCluster', ...props });
+  }
+}

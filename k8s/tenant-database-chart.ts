@@ -1,0 +1,218 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-34';
+import { Construct } from 'constructs';
+import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
+import { defaultParameters } from './postgres-parameters';
+import { Placement, PostgresCluster } from './postgres-cluster';
+import { DATABASE_STORAGE_CLASS } from './storage-class-chart';
+import { TenantNetworkPolicies } from './tenant-network-policies';
+import type { DatabaseImages } from '../lib/config/images-schema';
+import { parseQuantity } from '../lib/config/quantity';
+import type { TenantConfig } from '../lib/config/tenant-schema';
+
+/** Name of the one instance set of every tenant cluster. */
+export const INSTANCE_SET = 'pg';
+/** Namespace PGO runs in; it connects to every tenant's pods. */
+export const OPERATOR_NAMESPACE = 'postgres-operator';
+/** Namespace monitoring runs in; it scrapes the exporters. */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/** The Kubernetes names PGO derives from a cluster name. */
+export interface TenantServiceNames {
+  /** PgBouncer Service: its endpoints are PgBouncer pods, which route to the current primary. */
+  readonly pgBouncer: string;
+  /** Replica Service: its endpoints are the replica pods, selected by role. */
+  readonly replicas: string;
+  /** Primary Service: no selector, endpoints managed by PGO (not pods; never bind a target group to it). */
+  readonly primary: string;
+  /** Service accounts PGO creates, which pgBackRest runs as. */
+  readonly serviceAccounts: string[];
+}
+
+/** The names PGO creates for the cluster `name`. */
+export function tenantServiceNames(name: string): TenantServiceNames {
+  return {
+    pgBouncer: `${name}-pgbouncer`,
+    replicas: `${name}-replicas`,
+    primary: `${name}-primary`,
+    serviceAccounts: [`${name}-instance`, `${name}-pgbackrest`],
+  };
+}
+
+/** The namespace of a tenant. */
+export function tenantNamespace(name: string): string {
+  return `tenant-${name}`;
+}
+
+/** Properties of {@link TenantDatabaseChart}. */
+export interface TenantDatabaseChartProps {
+  /** The tenant's validated configuration. */
+  readonly tenant: TenantConfig;
+  /** Images for the tenant: the environment's, overridden by the tenant's own. */
+  readonly images: DatabaseImages;
+  /** Image pull Secret names (created out of band in the namespace). */
+  readonly imagePullSecretNames: string[];
+  /** The AWS region of the backup bucket. */
+  readonly region: string;
+  /** The backup bucket name. */
+  readonly backupBucketName: string;
+  /** Path of the pgBackRest repository in the bucket. */
+  readonly backupRepositoryPath: string;
+  /** ARN of the IAM role pgBackRest assumes (IRSA). */
+  readonly backupRoleArn: string;
+  /** The VPC CIDR: clients (through the load balancer) connect from it. */
+  readonly vpcCidr: string;
+}
+
+/**
+ * Everything a tenant runs inside the cluster: its namespace, a highly available
+ * PostgresCluster with PgBouncer, backups to S3 and metrics, and the NetworkPolicies that
+ * isolate it.
+ */
+export class TenantDatabaseChart extends Chart {
+  /** The PostgresCluster. */
+  readonly postgresCluster: PostgresCluster;
+
+  constructor(scope: Construct, id: string, props: TenantDatabaseChartProps) {
+    const { tenant } = props;
+    const namespace = tenantNamespace(tenant.name);
+    super(scope, id, { labels: { 'postgres-platform/tenant': tenant.name } });
+
+    new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          // PGO's pods meet the baseline profile; warn about anything short of restricted.
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+
+    const clusterLabels = { 'postgres-operator.crunchydata.com/cluster': tenant.name };
+    const instanceSelector = {
+      ...clusterLabels,
+      'postgres-operator.crunchydata.com/instance-set': INSTANCE_SET,
+    };
+    const pgBouncerSelector = { ...clusterLabels, 'postgres-operator.crunchydata.com/role': 'pgbouncer' };
+    const resources = { cpu: tenant.cpu, memory: tenant.memory };
+    const size = {
+      memoryBytes: parseQuantity(tenant.memory)!,
+      cpus: parseQuantity(tenant.cpu)!,
+      storageBytes: parseQuantity(tenant.storage)!,
+    };
+
+    this.postgresCluster = new PostgresCluster(this, 'PostgresCluster', {
+      metadata: { name: tenant.name, namespace },
+      spec: {
+        postgresVersion: tenant.postgresVersion,
+        image: props.images.postgres?.[String(tenant.postgresVersion) as '17'],
+        imagePullSecrets:
+          props.imagePullSecretNames.length > 0
+            ? props.imagePullSecretNames.map((name) => ({ name }))
+            : undefined,
+        // PGO copies these annotations onto the service accounts it creates: IRSA for pgBackRest.
+        metadata: { annotations: { 'eks.amazonaws.com/role-arn': props.backupRoleArn } },
+        instances: [
+          {
+            name: INSTANCE_SET,
+            replicas: tenant.replicas,
+            resources: { requests: resources, limits: resources },
+            dataVolumeClaimSpec: {
+              storageClassName: DATABASE_STORAGE_CLASS,
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: tenant.storage } },
+            },
+            ...databasePlacement(instanceSelector),
+          },
+        ],
+        backups: {
+          pgbackrest: {
+            image: props.images.pgbackrest,
+            global: {
+              'repo1-path': props.backupRepositoryPath,
+              'repo1-s3-key-type': 'web-id',
+              'repo1-retention-full': String(tenant.backups.fullRetention),
+              'repo1-retention-full-type': 'count',
+            },
+            repos: [
+              {
+                name: 'repo1',
+                s3: {
+                  bucket: props.backupBucketName,
+                  endpoint: `s3.${props.region}.amazonaws.com`,
+                  region: props.region,
+                },
+                schedules: {
+                  full: tenant.backups.fullSchedule,
+                  differential: tenant.backups.differentialSchedule,
+                },
+              },
+            ],
+          },
+        },
+        proxy: {
+          pgBouncer: {
+            replicas: tenant.pgBouncerReplicas,
+            image: props.images.pgbouncer,
+            ...databasePlacement(pgBouncerSelector),
+          },
+        },
+        replicaService: { type: 'ClusterIP' },
+        monitoring: { pgmonitor: { exporter: { image: props.images.exporter } } },
+        users: tenant.users.map((user) => ({
+          name: user.name,
+          databases: user.databases.length > 0 ? user.databases : undefined,
+        })),
+        patroni: {
+          dynamicConfiguration: {
+            postgresql: { parameters: { ...defaultParameters(size), ...tenant.parameters } },
+          },
+        },
+      },
+    });
+
+    new TenantNetworkPolicies(this, 'NetworkPolicies', {
+      namespace,
+      clusterLabels,
+      instanceLabels: instanceSelector,
+      pgBouncerLabels: pgBouncerSelector,
+      clientCidr: props.vpcCidr,
+      operatorNamespace: OPERATOR_NAMESPACE,
+      monitoringNamespace: MONITORING_NAMESPACE,
+    });
+  }
+}
+
+/**
+ * Placement on the database pool, spread so no two pods share a zone or a node while zones
+ * and nodes are available.
+ */
+function databasePlacement(selector: Record<string, string>): Placement {
+  return {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: NODE_POOL_LABEL, operator: 'In', values: [DATABASE_POOL] }] },
+          ],
+        },
+      },
+    },
+    tolerations: [{ key: DATABASE_TAINT_KEY, operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: selector },
+      },
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: selector },
+      },
+    ],
+  };
+}

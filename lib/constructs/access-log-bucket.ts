@@ -1,0 +1,46 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Properties of {@link AccessLogBucket}. */
+export interface AccessLogBucketProps {
+  /**
+   * Days to keep access logs.
+   * @default 365
+   */
+  readonly retentionDays?: number;
+}
+
+/**
+ * The environment's bucket for access logs (S3 server access logs of backup buckets, and
+ * load balancer access logs). S3-managed encryption, because neither log delivery service
+ * can write with a customer-managed key; TLS only, no public access, retained.
+ */
+export class AccessLogBucket extends Construct {
+  /** The bucket. */
+  readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: AccessLogBucketProps = {}) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          expiration: Duration.days(props.retentionDays ?? 365),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'This is the access log bucket: logging its own accesses into itself would log every log delivery, ' +
+        'endlessly; CloudTrail data events can audit it if required.',
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cdk8s from 'cdk8s';
+import { Construct } from 'constructs';
+import { TenantDatabaseChart, tenantNamespace, tenantServiceNames } from '../../k8s/tenant-database-chart';
+import type { DatabaseImages, EnvironmentImages } from '../config/images-schema';
+import type { TenantConfig } from '../config/tenant-schema';
+import { BACKUP_REPOSITORY_PATH, BackupStorage } from '../constructs/backup-storage';
+import type { PostgresOperator } from '../constructs/postgres-operator';
+import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
+
+/** Properties of {@link TenantStack}. */
+export interface TenantStackProps extends EnvironmentStackProps {
+  /** The tenant's validated configuration. */
+  readonly tenant: TenantConfig;
+  /** The environment's image settings; the tenant's own overrides win. */
+  readonly environmentImages: EnvironmentImages;
+  /** The cluster the tenant runs on. */
+  readonly cluster: eks.ICluster;
+  /** The operator; the tenant's resources are applied after it (they use its CRDs). */
+  readonly postgresOperator: PostgresOperator;
+  /** The VPC CIDR clients connect from. */
+  readonly vpcCidr: string;
+  /** Where S3 server access logs of the backup bucket go. */
+  readonly accessLogBucket: s3.IBucket;
+}
+
+/**
+ * One tenant: its backup storage and identity in AWS, and its PostgreSQL cluster in
+ * Kubernetes. A stack per tenant, so `cdk diff` and `cdk deploy` can target one tenant and a
+ * mistake in one cannot touch another.
+ */
+export class TenantStack extends EnvironmentStack {
+  /** Backup bucket, key and role. */
+  readonly backup: BackupStorage;
+  /** The manifest that applies the tenant's Kubernetes objects. */
+  readonly database: eks.KubernetesManifest;
+
+  constructor(scope: Construct, id: string, props: TenantStackProps) {
+    super(scope, id, props);
+    const { tenant } = props;
+    const namespace = tenantNamespace(tenant.name);
+    const names = tenantServiceNames(tenant.name);
+
+    this.backup = new BackupStorage(this, 'Backup', {
+      cluster: props.cluster,
+      namespace,
+      serviceAccounts: names.serviceAccounts,
+      accessLogBucket: props.accessLogBucket,
+    });
+
+    const chart = new TenantDatabaseChart(new cdk8s.App(), 'tenant', {
+      tenant,
+      images: mergeImages(props.environmentImages, tenant.images),
+      imagePullSecretNames: props.environmentImages.pullSecretNames,
+      region: this.region,
+      backupBucketName: this.backup.bucket.bucketName,
+      backupRepositoryPath: BACKUP_REPOSITORY_PATH,
+      backupRoleArn: this.backup.role.roleArn,
+      vpcCidr: props.vpcCidr,
+    });
+    this.database = new eks.KubernetesManifest(this, 'Database', {
+      cluster: props.cluster,
+      manifest: chart.toJson(),
+    });
+    this.database.node.addDependency(props.postgresOperator.chart);
+
+    new CfnOutput(this, 'Namespace', { description: 'Kubernetes namespace of the tenant', value: namespace });
+    new CfnOutput(this, 'PgBouncerService', {
+      description: 'Read-write Service (PgBouncer, routes to the primary)',
+      value: names.pgBouncer,
+    });
+    new CfnOutput(this, 'BackupBucket', {
+      description: 'pgBackRest repository bucket',
+      value: this.backup.bucket.bucketName,
+    });
+  }
+}
+
+/** The tenant's images: the environment's defaults, overridden by the tenant's own. */
+function mergeImages(environment: EnvironmentImages, tenant: DatabaseImages | undefined): DatabaseImages {
+  return {
+    postgres: { ...environment.postgres, ...tenant?.postgres },
+    pgbackrest: tenant?.pgbackrest ?? environment.pgbackrest,
+    pgbouncer: tenant?.pgbouncer ?? environment.pgbouncer,
+    exporter: tenant?.exporter ?? environment.exporter,
+  };
+}
