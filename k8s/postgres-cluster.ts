@@ -85,6 +85,8 @@ export interface BackupsSpec {
     readonly global: Record<string, string>;
     readonly repos: PgBackRestRepo[];
     readonly configuration?: { readonly secret: { readonly name: string } }[];
+    /** What an on-demand backup does when the `pgbackrest-backup` annotation is set. */
+    readonly manual?: { readonly repoName: string; readonly options?: string[] };
   };
 }
 

@@ -108,6 +108,10 @@ describe('the PostgresCluster', () => {
     });
   });
 
+  test('can take an on-demand full backup when annotated', () => {
+    expect(cluster.spec.backups.pgbackrest.manual).toEqual({ repoName: 'repo1', options: ['--type=full'] });
+  });
+
   test('keeps the configured number of full backups', () => {
     const analytics = synthTenant(analyticsTenant).find((o) => o.kind === 'PostgresCluster');
     expect(analytics.spec.backups.pgbackrest.global['repo1-retention-full']).toBe('8');
