@@ -149,6 +149,8 @@ export class TenantDatabaseChart extends Chart {
                 },
               },
             ],
+            // Lets operators take an on-demand full backup by annotating the cluster (see README).
+            manual: { repoName: 'repo1', options: ['--type=full'] },
           },
         },
         proxy: {
