@@ -6,7 +6,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { addComplianceChecks, createEnvironmentStacks } from '../lib/environment';
 import { manifestsOf } from './conformance/template-manifests';
-import { exampleConfig, newApp } from './util';
+import { exampleConfig, newApp, statefulLogicalIds } from './util';
 
 /**
  * Synthesizes the example environment as bin/app.ts does, compliance checks included (a
@@ -95,24 +95,10 @@ describe('synthesis', () => {
 });
 
 describe('logical IDs of stateful resources', () => {
-  // These are a public contract: a changed logical ID makes CloudFormation replace the
-  // resource, which for these means a new VPC, cluster, node group or key. Change one only
-  // with a migration plan.
-  const STATEFUL_TYPES = [
-    'AWS::EC2::VPC',
-    'AWS::EKS::Cluster',
-    'AWS::EKS::Nodegroup',
-    'AWS::KMS::Key',
-    'AWS::Logs::LogGroup',
-  ];
-
+  // A public contract: a changed logical ID replaces the resource. Change one only with a
+  // migration plan.
   test('the platform stack keeps its stateful logical IDs', () => {
-    const resources = example.templates['example-platform'].Resources as Record<string, { Type: string }>;
-    const stateful = Object.entries(resources)
-      .filter(([, resource]) => STATEFUL_TYPES.includes(resource.Type))
-      .map(([id, resource]) => `${resource.Type} ${id}`)
-      .sort();
-    expect(stateful).toEqual([
+    expect(statefulLogicalIds(example.templates['example-platform'])).toEqual([
       'AWS::EC2::VPC NetworkVpc7FB7348F',
       'AWS::EKS::Cluster KubernetesCluster0CA8310C',
       'AWS::EKS::Nodegroup DatabaseNodePoolNodegroup4DABBFD5',
@@ -123,6 +109,21 @@ describe('logical IDs of stateful resources', () => {
       'AWS::Logs::LogGroup KubernetesClusterKubectlProviderHandlerLogGroup0383E0BB',
       'AWS::Logs::LogGroup KubernetesClusterKubectlProviderframeworkonEventLogGroup4A64E66D',
       'AWS::Logs::LogGroup NetworkFlowLogGroup4F8CEEEF',
+      'AWS::S3::Bucket AccessLogsBucketCD784A59',
+      'Custom::AWSCDK-EKS-HelmChart PostgresOperatorChart01690BC2',
+      'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
+      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterStorageClassFF7C6EFF',
+      'Custom::AWSCDK-EKS-KubernetesResource exampleplatformKubernetesClusterF8B27B7CAlbControlleralbsamanifestalbsaServiceAccountResource98B0A465',
     ]);
+  });
+
+  test('each tenant stack keeps its stateful logical IDs', () => {
+    for (const tenant of ['orders', 'analytics']) {
+      expect(statefulLogicalIds(example.templates[`example-tenant-${tenant}`])).toEqual([
+        'AWS::KMS::Key BackupKey570ED138',
+        'AWS::S3::Bucket BackupBucketBC94E555',
+        'Custom::AWSCDK-EKS-KubernetesResource DatabaseB269D8BB',
+      ]);
+    }
   });
 });

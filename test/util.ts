@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadConfigFile, validateConfig } from '../lib/config/load';
+import { ConfigError, loadConfigFile, validateConfig } from '../lib/config/load';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { createEnvironmentStacks } from '../lib/environment';
 import type { PlatformStack } from '../lib/stacks/platform-stack';
@@ -56,4 +56,41 @@ export function synthPlatform(config: EnvironmentConfig = exampleConfig()): Synt
   const app = newApp();
   const stack = createEnvironmentStacks(app, config).platform;
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The problems reported for a document edited from the example; fails if it is accepted. */
+export function problemsOf(edit: (doc: Record<string, any>) => void): string[] {
+  try {
+    configWith(edit);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return [...error.problems];
+    }
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+/**
+ * Resource types whose replacement loses data or disrupts running databases: a changed
+ * logical ID makes CloudFormation replace the resource (a new VPC, cluster, node group, key
+ * or bucket; a deleted and re-applied manifest or Helm release).
+ */
+export const STATEFUL_RESOURCE_TYPES = [
+  'AWS::EC2::VPC',
+  'AWS::EKS::Cluster',
+  'AWS::EKS::Nodegroup',
+  'AWS::KMS::Key',
+  'AWS::Logs::LogGroup',
+  'AWS::S3::Bucket',
+  'Custom::AWSCDK-EKS-KubernetesResource',
+  'Custom::AWSCDK-EKS-HelmChart',
+];
+
+/** `Type LogicalId` of every stateful resource of a template, sorted. */
+export function statefulLogicalIds(template: { Resources: Record<string, { Type: string }> }): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => STATEFUL_RESOURCE_TYPES.includes(resource.Type))
+    .map(([id, resource]) => `${resource.Type} ${id}`)
+    .sort();
 }

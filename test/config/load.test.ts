@@ -1,21 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigError, loadConfigFile, parseConfig, validateConfig } from '../../lib/config/load';
-import { configWith, exampleDocument, EXAMPLE_CONFIG_FILE } from '../util';
-
-/** The problems reported for a document edited from the example. */
-function problemsOf(edit: (doc: Record<string, any>) => void): string[] {
-  try {
-    configWith(edit);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return [...error.problems];
-    }
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { loadConfigFile, parseConfig, validateConfig } from '../../lib/config/load';
+import { configWith, exampleDocument, EXAMPLE_CONFIG_FILE, problemsOf } from '../util';
 
 describe('the example configuration', () => {
   test('is valid and keeps its values', () => {

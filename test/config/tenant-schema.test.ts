@@ -1,18 +1,7 @@
-import { ConfigError } from '../../lib/config/load';
-import { configWith, exampleConfig } from '../util';
+import { configWith, exampleConfig, problemsOf } from '../util';
 
 /** The problems reported after editing the first example tenant. */
-function tenantProblems(edit: (tenant: Record<string, any>) => void): string[] {
-  try {
-    configWith((d) => edit(d.tenants[0]));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return [...error.problems];
-    }
-    throw error;
-  }
-  throw new Error('expected the tenant to be rejected');
-}
+const tenantProblems = (edit: (tenant: Record<string, any>) => void) => problemsOf((d) => edit(d.tenants[0]));
 
 describe('the example tenants', () => {
   test('are two clusters of different sizes', () => {

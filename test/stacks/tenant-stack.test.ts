@@ -171,25 +171,4 @@ describe('database manifest', () => {
     expect(raw).toContain(`{"Ref":"${only('AWS::S3::Bucket').id}"}`);
     expect(raw).toContain(`{"Fn::GetAtt":["${only('AWS::IAM::Role', 'BackupRole').id}","Arn"]}`);
   });
-
-  test('the stateful logical IDs of a tenant stack stay put', () => {
-    const stateful = Object.entries(ordersJson.Resources as Record<string, { Type: string }>)
-      .filter(([, r]) =>
-        [
-          'AWS::S3::Bucket',
-          'AWS::KMS::Key',
-          'AWS::IAM::Role',
-          'Custom::AWSCDK-EKS-KubernetesResource',
-        ].includes(r.Type),
-      )
-      .map(([id, r]) => `${r.Type} ${id}`)
-      .sort();
-    expect(stateful).toEqual([
-      'AWS::IAM::Role AWSCDKCfnUtilsProviderCustomResourceProviderRoleFE0EE867',
-      'AWS::IAM::Role BackupRole4CD139C5',
-      'AWS::KMS::Key BackupKey570ED138',
-      'AWS::S3::Bucket BackupBucketBC94E555',
-      'Custom::AWSCDK-EKS-KubernetesResource DatabaseB269D8BB',
-    ]);
-  });
 });
