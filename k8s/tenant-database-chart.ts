@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { BackupPassphrase } from './backup-passphrase';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
 import { defaultParameters } from './postgres-parameters';
 import { Placement, PostgresCluster } from './postgres-cluster';
@@ -62,6 +63,8 @@ export interface TenantDatabaseChartProps {
   readonly backupRoleArn: string;
   /** The VPC CIDR: clients (through the load balancer) connect from it. */
   readonly vpcCidr: string;
+  /** Images of the Job that creates the backup passphrase inside the cluster. */
+  readonly passphraseJobImages: { readonly generator: string; readonly kubectl: string };
 }
 
 /**
@@ -87,6 +90,15 @@ export class TenantDatabaseChart extends Chart {
           'pod-security.kubernetes.io/warn': 'restricted',
         },
       },
+    });
+
+    const passphraseSecret = `${tenant.name}-pgbackrest-cipher`;
+    new BackupPassphrase(this, 'BackupPassphrase', {
+      namespace,
+      secretName: passphraseSecret,
+      generatorImage: props.passphraseJobImages.generator,
+      kubectlImage: props.passphraseJobImages.kubectl,
+      imagePullSecretNames: props.imagePullSecretNames,
     });
 
     const clusterLabels = { 'postgres-operator.crunchydata.com/cluster': tenant.name };
@@ -134,7 +146,10 @@ export class TenantDatabaseChart extends Chart {
               'repo1-s3-key-type': 'web-id',
               'repo1-retention-full': String(tenant.backups.fullRetention),
               'repo1-retention-full-type': 'count',
+              // Client-side encryption; the passphrase comes from the Secret below, made in the cluster.
+              'repo1-cipher-type': 'aes-256-cbc',
             },
+            configuration: [{ secret: { name: passphraseSecret } }],
             repos: [
               {
                 name: 'repo1',

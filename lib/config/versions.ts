@@ -64,3 +64,14 @@ export const POSTGRES_OPERATOR_CHART = {
   repository: 'oci://registry.developers.crunchydata.com/crunchydata/pgo',
   version: '6.0.3',
 } as const;
+
+/**
+ * Images of the one-shot Job that creates each tenant's pgBackRest cipher passphrase inside
+ * the cluster: a pgBackRest image (it has bash and coreutils) generates it, the official
+ * kubectl image stores it. Both can be overridden in the config (`images.pgbackrest`,
+ * `images.kubectl`).
+ */
+export const BACKUP_PASSPHRASE_JOB_IMAGES = {
+  generator: 'registry.developers.crunchydata.com/crunchydata/crunchy-pgbackrest:ubi9-2.54.2-2516',
+  kubectl: 'registry.k8s.io/kubectl:v1.35.0',
+} as const;

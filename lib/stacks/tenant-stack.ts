@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { TenantDatabaseChart, tenantNamespace, tenantServiceNames } from '../../k8s/tenant-database-chart';
 import type { DatabaseImages, EnvironmentImages } from '../config/images-schema';
 import type { TenantConfig } from '../config/tenant-schema';
+import { BACKUP_PASSPHRASE_JOB_IMAGES } from '../config/versions';
 import { BACKUP_REPOSITORY_PATH, BackupStorage } from '../constructs/backup-storage';
 import type { PostgresOperator } from '../constructs/postgres-operator';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
@@ -59,6 +60,13 @@ export class TenantStack extends EnvironmentStack {
       backupRepositoryPath: BACKUP_REPOSITORY_PATH,
       backupRoleArn: this.backup.role.roleArn,
       vpcCidr: props.vpcCidr,
+      passphraseJobImages: {
+        generator:
+          tenant.images?.pgbackrest ??
+          props.environmentImages.pgbackrest ??
+          BACKUP_PASSPHRASE_JOB_IMAGES.generator,
+        kubectl: props.environmentImages.kubectl ?? BACKUP_PASSPHRASE_JOB_IMAGES.kubectl,
+      },
     });
     this.database = new eks.KubernetesManifest(this, 'Database', {
       cluster: props.cluster,

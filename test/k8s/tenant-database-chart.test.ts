@@ -18,6 +18,10 @@ function synthTenant(tenant: TenantConfig, overrides: Partial<TenantDatabaseChar
     backupRepositoryPath: '/pgbackrest/repo1',
     backupRoleArn: 'arn:aws:iam::111111111111:role/orders-backup',
     vpcCidr: '10.40.0.0/16',
+    passphraseJobImages: {
+      generator: 'registry.example.com/pg/crunchy-pgbackrest:ubi9-2.54.2-2516',
+      kubectl: 'registry.example.com/k8s/kubectl:v1.35.0',
+    },
     ...overrides,
   });
   return Testing.synth(chart);
@@ -102,7 +106,9 @@ describe('the PostgresCluster', () => {
       'repo1-s3-key-type': 'web-id',
       'repo1-retention-full': '4',
       'repo1-retention-full-type': 'count',
+      'repo1-cipher-type': 'aes-256-cbc',
     });
+    expect(pgbackrest.configuration).toEqual([{ secret: { name: 'orders-pgbackrest-cipher' } }]);
     expect(cluster.spec.metadata.annotations).toEqual({
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/orders-backup',
     });
