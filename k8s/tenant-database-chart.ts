@@ -6,7 +6,8 @@ import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools
 import { defaultParameters } from './postgres-parameters';
 import { Placement, PostgresCluster } from './postgres-cluster';
 import { DATABASE_STORAGE_CLASS } from './storage-class-chart';
-import { TenantNetworkPolicies } from './tenant-network-policies';
+import { TargetGroupBinding } from './target-group-binding';
+import { POSTGRES_PORT, TenantNetworkPolicies } from './tenant-network-policies';
 import type { DatabaseImages } from '../lib/config/images-schema';
 import { parseQuantity } from '../lib/config/quantity';
 import type { TenantConfig } from '../lib/config/tenant-schema';
@@ -63,6 +64,13 @@ export interface TenantDatabaseChartProps {
   readonly backupRoleArn: string;
   /** The VPC CIDR: clients (through the load balancer) connect from it. */
   readonly vpcCidr: string;
+  /** The tenant's load balancer: its security group and the target groups to fill with pods. */
+  readonly loadBalancer: {
+    readonly securityGroupId: string;
+    readonly readWriteTargetGroupArn: string;
+    /** Present when the tenant has replicas. */
+    readonly readOnlyTargetGroupArn?: string;
+  };
   /** Images of the Job that creates the backup passphrase inside the cluster. */
   readonly passphraseJobImages: { readonly generator: string; readonly kubectl: string };
 }
@@ -188,6 +196,25 @@ export class TenantDatabaseChart extends Chart {
         },
       },
     });
+
+    // Bind to the PgBouncer and replica Services, whose endpoints are pods. Never to
+    // <name>-primary: it has no selector and its endpoints are not pods, so no target would register.
+    const names = tenantServiceNames(tenant.name);
+    const bindings: [string, string, string | undefined][] = [
+      ['ReadWriteBinding', names.pgBouncer, props.loadBalancer.readWriteTargetGroupArn],
+      ['ReadOnlyBinding', names.replicas, props.loadBalancer.readOnlyTargetGroupArn],
+    ];
+    for (const [bindingId, service, targetGroupArn] of bindings) {
+      if (targetGroupArn) {
+        new TargetGroupBinding(this, bindingId, {
+          metadata: { name: service, namespace },
+          targetGroupArn,
+          service: { name: service, port: POSTGRES_PORT },
+          loadBalancerSecurityGroupId: props.loadBalancer.securityGroupId,
+          podPort: POSTGRES_PORT,
+        });
+      }
+    }
 
     new TenantNetworkPolicies(this, 'NetworkPolicies', {
       namespace,

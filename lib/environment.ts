@@ -39,6 +39,8 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
       postgresOperator: platform.postgresOperator,
       vpcCidr: config.network.vpcCidr,
       accessLogBucket: platform.accessLogBucket,
+      vpc: platform.network.vpc,
+      loadBalancerController: platform.cluster.albController!,
     });
   }
 

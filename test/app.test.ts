@@ -120,6 +120,8 @@ describe('logical IDs of stateful resources', () => {
   test('each tenant stack keeps its stateful logical IDs', () => {
     for (const tenant of ['orders', 'analytics']) {
       expect(statefulLogicalIds(example.templates[`example-tenant-${tenant}`])).toEqual([
+        'AWS::EC2::VPCEndpointService PrivateLinkEndpointService58B98DE8',
+        'AWS::ElasticLoadBalancingV2::LoadBalancer PrivateLinkLoadBalancer18F7DFD2',
         'AWS::KMS::Key BackupKey570ED138',
         'AWS::S3::Bucket BackupBucketBC94E555',
         'Custom::AWSCDK-EKS-KubernetesResource DatabaseB269D8BB',

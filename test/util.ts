@@ -74,10 +74,13 @@ export function problemsOf(edit: (doc: Record<string, any>) => void): string[] {
 /**
  * Resource types whose replacement loses data or disrupts running databases: a changed
  * logical ID makes CloudFormation replace the resource (a new VPC, cluster, node group, key
- * or bucket; a deleted and re-applied manifest or Helm release).
+ * or bucket; a new endpoint service name, which customers have configured; a deleted and
+ * re-applied manifest or Helm release).
  */
 export const STATEFUL_RESOURCE_TYPES = [
   'AWS::EC2::VPC',
+  'AWS::EC2::VPCEndpointService',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::EKS::Cluster',
   'AWS::EKS::Nodegroup',
   'AWS::KMS::Key',

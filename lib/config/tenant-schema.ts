@@ -96,6 +96,28 @@ const userName = z
     message: 'expected an application user: postgres is the superuser and is not handed out',
   });
 
+/**
+ * Who may connect to a tenant's endpoint service: an AWS account id or an IAM principal ARN.
+ * `*` is refused: it would let any AWS account in the world request a connection.
+ */
+const allowedPrincipal = z.string().superRefine((value, ctx) => {
+  if (value.includes('*')) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected a specific account id or IAM ARN: a wildcard would let any AWS account request a connection to the database',
+    });
+  } else if (
+    !/^\d{12}$/.test(value) &&
+    !/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@\-/]+|user\/[\w+=,.@\-/]+)$/.test(value)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a 12-digit AWS account id or an IAM ARN such as arn:aws:iam::123456789012:role/app',
+    });
+  }
+});
+
 const GiB = 2 ** 30;
 
 /** One tenant: a highly available PostgreSQL cluster of its own. */
@@ -178,6 +200,27 @@ export const tenantSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .default({})
       .meta({ description: 'PostgreSQL parameter overrides, applied through Patroni.' }),
+    privateLink: z
+      .strictObject({
+        allowedPrincipals: allowedPrincipal
+          .array()
+          .default([])
+          .meta({ description: 'AWS account ids or IAM ARNs allowed to create endpoints to this tenant.' }),
+        acceptanceRequired: z
+          .boolean()
+          .default(true)
+          .meta({ description: 'Each endpoint connection waits for the provider to accept it.' }),
+        allowedRegions: z
+          .array(
+            z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, {
+              message: 'expected an AWS region such as eu-west-1',
+            }),
+          )
+          .default([])
+          .meta({ description: 'Other regions whose VPCs may connect (cross-region PrivateLink).' }),
+      })
+      .default({ allowedPrincipals: [], acceptanceRequired: true, allowedRegions: [] })
+      .meta({ description: 'Who can reach the tenant over AWS PrivateLink.' }),
     images: databaseImagesSchema
       .optional()
       .meta({ description: 'Image overrides for this tenant only (default: the environment images).' }),

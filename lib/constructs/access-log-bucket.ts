@@ -1,6 +1,10 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+
+/** Prefix under which load balancers of this account deliver their access logs. */
+export const LOAD_BALANCER_LOG_PREFIX = 'nlb';
 
 /** Properties of {@link AccessLogBucket}. */
 export interface AccessLogBucketProps {
@@ -36,6 +40,29 @@ export class AccessLogBucket extends Construct {
         },
       ],
     });
+    // Load balancer access log delivery, once for every load balancer of this account under
+    // nlb/, so stacks that add load balancers never need to change this bucket's policy.
+    const { account } = Stack.of(this);
+    const logDelivery = new iam.ServicePrincipal('delivery.logs.amazonaws.com');
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': account } };
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [logDelivery],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${LOAD_BALANCER_LOG_PREFIX}/*`)],
+        conditions: {
+          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': account },
+        },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [logDelivery],
+        actions: ['s3:GetBucketAcl'],
+        resources: [this.bucket.bucketArn],
+        conditions: fromThisAccount,
+      }),
+    );
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions::AwsSolutions-S1',
       reason:

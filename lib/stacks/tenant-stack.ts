@@ -1,5 +1,6 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
@@ -7,8 +8,10 @@ import { TenantDatabaseChart, tenantNamespace, tenantServiceNames } from '../../
 import type { DatabaseImages, EnvironmentImages } from '../config/images-schema';
 import type { TenantConfig } from '../config/tenant-schema';
 import { BACKUP_PASSPHRASE_JOB_IMAGES } from '../config/versions';
+import { LOAD_BALANCER_LOG_PREFIX } from '../constructs/access-log-bucket';
 import { BACKUP_REPOSITORY_PATH, BackupStorage } from '../constructs/backup-storage';
 import type { PostgresOperator } from '../constructs/postgres-operator';
+import { READ_ONLY_PORT, READ_WRITE_PORT, TenantPrivateLink } from '../constructs/tenant-private-link';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 /** Properties of {@link TenantStack}. */
@@ -23,8 +26,12 @@ export interface TenantStackProps extends EnvironmentStackProps {
   readonly postgresOperator: PostgresOperator;
   /** The VPC CIDR clients connect from. */
   readonly vpcCidr: string;
-  /** Where S3 server access logs of the backup bucket go. */
+  /** Where S3 server access logs of the backup bucket and load balancer access logs go. */
   readonly accessLogBucket: s3.IBucket;
+  /** The platform VPC. */
+  readonly vpc: ec2.IVpc;
+  /** The AWS Load Balancer Controller; TargetGroupBindings are applied after it. */
+  readonly loadBalancerController: Construct;
 }
 
 /**
@@ -35,6 +42,8 @@ export interface TenantStackProps extends EnvironmentStackProps {
 export class TenantStack extends EnvironmentStack {
   /** Backup bucket, key and role. */
   readonly backup: BackupStorage;
+  /** Load balancer, target groups and endpoint service. */
+  readonly privateLink: TenantPrivateLink;
   /** The manifest that applies the tenant's Kubernetes objects. */
   readonly database: eks.KubernetesManifest;
 
@@ -51,6 +60,17 @@ export class TenantStack extends EnvironmentStack {
       accessLogBucket: props.accessLogBucket,
     });
 
+    this.privateLink = new TenantPrivateLink(this, 'PrivateLink', {
+      vpc: props.vpc,
+      vpcCidr: props.vpcCidr,
+      accessLogBucket: props.accessLogBucket,
+      accessLogPrefix: `${LOAD_BALANCER_LOG_PREFIX}/${tenant.name}`,
+      readReplicas: tenant.replicas > 1,
+      allowedPrincipals: tenant.privateLink.allowedPrincipals,
+      acceptanceRequired: tenant.privateLink.acceptanceRequired,
+      allowedRegions: tenant.privateLink.allowedRegions,
+    });
+
     const chart = new TenantDatabaseChart(new cdk8s.App(), 'tenant', {
       tenant,
       images: mergeImages(props.environmentImages, tenant.images),
@@ -60,6 +80,11 @@ export class TenantStack extends EnvironmentStack {
       backupRepositoryPath: BACKUP_REPOSITORY_PATH,
       backupRoleArn: this.backup.role.roleArn,
       vpcCidr: props.vpcCidr,
+      loadBalancer: {
+        securityGroupId: this.privateLink.securityGroup.securityGroupId,
+        readWriteTargetGroupArn: this.privateLink.readWriteTargets.targetGroupArn,
+        readOnlyTargetGroupArn: this.privateLink.readOnlyTargets?.targetGroupArn,
+      },
       passphraseJobImages: {
         generator:
           tenant.images?.pgbackrest ??
@@ -72,12 +97,23 @@ export class TenantStack extends EnvironmentStack {
       cluster: props.cluster,
       manifest: chart.toJson(),
     });
-    this.database.node.addDependency(props.postgresOperator.chart);
+    this.database.node.addDependency(props.postgresOperator.chart, props.loadBalancerController);
 
     new CfnOutput(this, 'Namespace', { description: 'Kubernetes namespace of the tenant', value: namespace });
     new CfnOutput(this, 'PgBouncerService', {
       description: 'Read-write Service (PgBouncer, routes to the primary)',
       value: names.pgBouncer,
+    });
+    new CfnOutput(this, 'EndpointServiceName', {
+      description: 'VPC endpoint service customers create their interface endpoint to',
+      value: this.privateLink.endpointService.vpcEndpointServiceName,
+    });
+    new CfnOutput(this, 'Ports', {
+      description: 'Read-write port, and read-only port when the tenant has replicas',
+      value:
+        tenant.replicas > 1
+          ? `${READ_WRITE_PORT} read-write, ${READ_ONLY_PORT} read-only`
+          : `${READ_WRITE_PORT} read-write`,
     });
     new CfnOutput(this, 'BackupBucket', {
       description: 'pgBackRest repository bucket',

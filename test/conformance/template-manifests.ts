@@ -20,12 +20,30 @@ export interface TemplateManifest {
   readonly objects: KubernetesObject[];
 }
 
+/** Renders a CloudFormation intrinsic (Ref, Fn::GetAtt, ...) as text inside a manifest. */
+export type TokenRenderer = (intrinsic: unknown) => string;
+
+/** Renders `{"Ref": "X"}` as `Ref(X)` and `{"Fn::GetAtt": ["X", "Arn"]}` as `GetAtt(X.Arn)`, to see what a manifest points at. */
+export const describeToken: TokenRenderer = (intrinsic) => {
+  const value = intrinsic as Record<string, any>;
+  if (value && 'Ref' in value) {
+    return `Ref(${value.Ref})`;
+  }
+  if (value && 'Fn::GetAtt' in value) {
+    return `GetAtt(${value['Fn::GetAtt'].join('.')})`;
+  }
+  return TOKEN_PLACEHOLDER;
+};
+
 /** Every manifest of a template (the JSON of `Template.toJSON()` or a cdk.out template file). */
-export function manifestsOf(template: { Resources?: Record<string, any> }): TemplateManifest[] {
+export function manifestsOf(
+  template: { Resources?: Record<string, any> },
+  renderToken: TokenRenderer = () => TOKEN_PLACEHOLDER,
+): TemplateManifest[] {
   return Object.entries(template.Resources ?? {})
     .filter(([, resource]) => resource.Type === MANIFEST_RESOURCE_TYPE)
     .map(([logicalId, resource]) => {
-      const json = renderTokens(resource.Properties.Manifest);
+      const json = renderTokens(resource.Properties.Manifest, renderToken);
       let objects: KubernetesObject[];
       try {
         objects = JSON.parse(json);
@@ -38,14 +56,14 @@ export function manifestsOf(template: { Resources?: Record<string, any> }): Temp
     });
 }
 
-/** Joins `Fn::Join` parts and replaces every other intrinsic with {@link TOKEN_PLACEHOLDER}. */
-export function renderTokens(value: unknown): string {
+/** Joins `Fn::Join` parts and renders every other intrinsic with `renderToken` (default {@link TOKEN_PLACEHOLDER}). */
+export function renderTokens(value: unknown, renderToken: TokenRenderer = () => TOKEN_PLACEHOLDER): string {
   if (typeof value === 'string') {
     return value;
   }
   if (value && typeof value === 'object' && 'Fn::Join' in value) {
     const [separator, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-    return parts.map(renderTokens).join(separator);
+    return parts.map((part) => renderTokens(part, renderToken)).join(separator);
   }
-  return TOKEN_PLACEHOLDER;
+  return renderToken(value);
 }

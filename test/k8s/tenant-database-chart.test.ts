@@ -18,6 +18,13 @@ function synthTenant(tenant: TenantConfig, overrides: Partial<TenantDatabaseChar
     backupRepositoryPath: '/pgbackrest/repo1',
     backupRoleArn: 'arn:aws:iam::111111111111:role/orders-backup',
     vpcCidr: '10.40.0.0/16',
+    loadBalancer: {
+      securityGroupId: 'sg-0123456789abcdef0',
+      readWriteTargetGroupArn:
+        'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/rw/0123456789abcdef',
+      readOnlyTargetGroupArn:
+        'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/ro/0123456789abcdef',
+    },
     passphraseJobImages: {
       generator: 'registry.example.com/pg/crunchy-pgbackrest:ubi9-2.54.2-2516',
       kubectl: 'registry.example.com/k8s/kubectl:v1.35.0',

@@ -1,0 +1,146 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Port customers connect to for reads and writes (PgBouncer, which follows the primary). */
+export const READ_WRITE_PORT = 5432;
+/** Port customers connect to for reads from the replicas. */
+export const READ_ONLY_PORT = 5433;
+/** Port the pods listen on, behind both listeners. */
+const POD_PORT = 5432;
+
+/** Properties of {@link TenantPrivateLink}. */
+export interface TenantPrivateLinkProps {
+  /** The platform VPC; the load balancer goes into its private subnets. */
+  readonly vpc: ec2.IVpc;
+  /** CIDR of the VPC, as configured (a literal, so reviews and checks can read it). */
+  readonly vpcCidr: string;
+  /** Where load balancer access logs go. */
+  readonly accessLogBucket: s3.IBucket;
+  /** Prefix of this load balancer's access logs in the bucket. */
+  readonly accessLogPrefix: string;
+  /** Whether the tenant has replicas to serve the read-only port. */
+  readonly readReplicas: boolean;
+  /** AWS account ids or IAM ARNs allowed to connect. */
+  readonly allowedPrincipals: string[];
+  /** Whether each endpoint connection waits for the provider to accept it. */
+  readonly acceptanceRequired: boolean;
+  /**
+   * Other regions whose VPCs may connect.
+   * @default - the service's own region only
+   */
+  readonly allowedRegions?: string[];
+}
+
+/**
+ * The provider side of a tenant's PrivateLink: an internal Network Load Balancer in the
+ * private subnets of every zone, with a read-write listener and (when there are replicas) a
+ * read-only listener, IP target groups that the AWS Load Balancer Controller fills with the
+ * tenant's pods, and a VPC endpoint service that only the allowed principals can connect to.
+ */
+export class TenantPrivateLink extends Construct {
+  /** The load balancer. */
+  readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  /** The load balancer's security group; pod ingress rules name it. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** Target group of the read-write port (PgBouncer pods). */
+  readonly readWriteTargets: elbv2.NetworkTargetGroup;
+  /** Target group of the read-only port (replica pods), when the tenant has replicas. */
+  readonly readOnlyTargets?: elbv2.NetworkTargetGroup;
+  /** The endpoint service; its name is the customer's contract. */
+  readonly endpointService: ec2.VpcEndpointService;
+
+  constructor(scope: Construct, id: string, props: TenantPrivateLinkProps) {
+    super(scope, id);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Tenant database load balancer: PostgreSQL from inside the VPC',
+      allowAllOutbound: false,
+    });
+    const ports = props.readReplicas ? [READ_WRITE_PORT, READ_ONLY_PORT] : [READ_WRITE_PORT];
+    for (const port of ports) {
+      this.securityGroup.addIngressRule(
+        ec2.Peer.ipv4(props.vpcCidr),
+        ec2.Port.tcp(port),
+        'PostgreSQL clients inside the VPC',
+      );
+    }
+    // Targets are pod IPs in the VPC, all on the PostgreSQL port.
+    this.securityGroup.addEgressRule(
+      ec2.Peer.ipv4(props.vpcCidr),
+      ec2.Port.tcp(POD_PORT),
+      'To the pods',
+    );
+
+    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      crossZoneEnabled: true,
+      deletionProtection: true,
+      securityGroups: [this.securityGroup],
+      // Who may connect over PrivateLink is decided by the endpoint service (allowed principals,
+      // acceptance); PrivateLink traffic reaches the load balancer from its own addresses, so
+      // security group rules cannot tell customers apart.
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
+    });
+    // The platform bucket grants log delivery under nlb/ once, so this stack never edits its policy.
+    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    this.loadBalancer.setAttribute('access_logs.s3.bucket', props.accessLogBucket.bucketName);
+    this.loadBalancer.setAttribute('access_logs.s3.prefix', props.accessLogPrefix);
+
+    this.readWriteTargets = this.addPort('ReadWrite', READ_WRITE_PORT, props.vpc);
+    if (props.readReplicas) {
+      this.readOnlyTargets = this.addPort('ReadOnly', READ_ONLY_PORT, props.vpc);
+    }
+
+    this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {
+      vpcEndpointServiceLoadBalancers: [this.loadBalancer],
+      acceptanceRequired: props.acceptanceRequired,
+      allowedPrincipals: props.allowedPrincipals.map(
+        (principal) => new iam.ArnPrincipal(principalArn(principal)),
+      ),
+      allowedRegions:
+        props.allowedRegions && props.allowedRegions.length > 0 ? props.allowedRegions : undefined,
+    });
+  }
+
+  /**
+   * A TCP listener and an IP target group tuned for failover. Health checks every 10 s with
+   * 2 checks to change state take a failed pod out within about 20 s; a 15 s deregistration
+   * delay, with connections closed at its end, lets clients reconnect to the new primary
+   * quickly (PgBouncer and replica pods hold no state a drain would protect).
+   */
+  private addPort(id: string, port: number, vpc: ec2.IVpc): elbv2.NetworkTargetGroup {
+    const targets = new elbv2.NetworkTargetGroup(this, `${id}Targets`, {
+      vpc,
+      port: POD_PORT,
+      protocol: elbv2.Protocol.TCP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: Duration.seconds(15),
+      connectionTermination: true,
+      healthCheck: {
+        protocol: elbv2.Protocol.TCP,
+        port: 'traffic-port',
+        interval: Duration.seconds(10),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 2,
+      },
+    });
+    this.loadBalancer.addListener(`${id}Listener`, {
+      port,
+      protocol: elbv2.Protocol.TCP,
+      defaultTargetGroups: [targets],
+    });
+    return targets;
+  }
+}
+
+/** An account id becomes its root principal ARN; ARNs stay as they are. */
+export function principalArn(principal: string): string {
+  return /^\d{12}$/.test(principal) ? `arn:${Aws.PARTITION}:iam::${principal}:root` : principal;
+}
