@@ -70,11 +70,7 @@ export class TenantPrivateLink extends Construct {
       );
     }
     // Targets are pod IPs in the VPC, all on the PostgreSQL port.
-    this.securityGroup.addEgressRule(
-      ec2.Peer.ipv4(props.vpcCidr),
-      ec2.Port.tcp(POD_PORT),
-      'To the pods',
-    );
+    this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(POD_PORT), 'To the pods');
 
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
