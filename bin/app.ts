@@ -1,28 +1,38 @@
 #!/usr/bin/env node
 /**
- * Loads one environment's configuration and creates its stacks.
+ * Loads one configuration and creates its stacks:
  *
- *   npx cdk synth -c config=config/<env>.yaml
+ *   npx cdk synth -c config=config/<env>.yaml          the provider: platform and tenants
+ *   npx cdk synth -c consumers=config/<customer>.yaml  the customer side: interface endpoints
  */
 import { App } from 'aws-cdk-lib';
-import { ConfigError, loadConfigFile } from '../lib/config/load';
-import type { EnvironmentConfig } from '../lib/config/schema';
-import { addComplianceChecks, createEnvironmentStacks } from '../lib/environment';
+import { ConfigError, loadConfigFile, loadConsumerConfigFile } from '../lib/config/load';
+import { addComplianceChecks, createConsumerStack, createEnvironmentStacks } from '../lib/environment';
 
 const app = new App();
-const configFile = String(app.node.tryGetContext('config') ?? 'config/example.yaml');
+const consumerFile = app.node.tryGetContext('consumers') as string | undefined;
 
-let config: EnvironmentConfig;
-try {
-  config = loadConfigFile(configFile);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    // A user's mistake: say what is wrong, without a stack trace, and synthesize nothing.
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
+if (consumerFile) {
+  // The customer side, deployed by the customer into their own account.
+  const consumers = loadOrExit(() => loadConsumerConfigFile(consumerFile));
+  createConsumerStack(app, consumers);
+} else {
+  const config = loadOrExit(() =>
+    loadConfigFile(String(app.node.tryGetContext('config') ?? 'config/example.yaml')),
+  );
+  createEnvironmentStacks(app, config);
 }
-
-createEnvironmentStacks(app, config);
 addComplianceChecks(app);
+
+/** Loads a configuration, or reports a user's mistake without a stack trace and synthesizes nothing. */
+function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,6 +1,8 @@
 import { Stage, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvironmentConfig } from './config/schema';
+import type { ConsumerConfig } from './config/consumer-schema';
+import { ConsumerStack } from './stacks/consumer-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import { TenantStack } from './stacks/tenant-stack';
 
@@ -58,4 +60,13 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
  */
 export function addComplianceChecks(scope: Stage): void {
   Validations.of(scope).addPlugins(new AwsSolutionsChecks(scope));
+}
+
+/** Creates the customer-side stack of a consumer configuration. */
+export function createConsumerStack(scope: Stage, config: ConsumerConfig): ConsumerStack {
+  return new ConsumerStack(scope, `${config.name}-postgres-endpoints`, {
+    env: { account: config.account, region: config.region },
+    description: 'Interface endpoints to private PostgreSQL databases over AWS PrivateLink',
+    config,
+  });
 }

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { ConsumerConfig, consumerConfigSchema } from './consumer-schema';
 import { EnvironmentConfig, environmentConfigSchema } from './schema';
 
 /** A configuration that cannot be deployed; `problems` lists every reason found, one per line. */
@@ -23,14 +24,32 @@ export class ConfigError extends Error {
 
 /** Reads `file` (YAML) and returns the validated configuration, or throws a {@link ConfigError}. */
 export function loadConfigFile(file: string): EnvironmentConfig {
-  if (!fs.existsSync(file)) {
-    throw new ConfigError(file, [`file not found; copy config/example.yaml to ${file} and edit it`]);
-  }
-  return parseConfig(fs.readFileSync(file, 'utf8'), file);
+  return loadFile(environmentConfigSchema, file, 'config/example.yaml');
+}
+
+/** Reads a consumer configuration file (the customer side), validated. */
+export function loadConsumerConfigFile(file: string): ConsumerConfig {
+  return loadFile(consumerConfigSchema, file, 'config/consumer.example.yaml');
 }
 
 /** Parses YAML text and validates it; `source` names the text in errors. */
 export function parseConfig(text: string, source: string): EnvironmentConfig {
+  return parseWith(environmentConfigSchema, text, source);
+}
+
+/** Validates an already-parsed document against the schema, reporting every problem at once. */
+export function validateConfig(input: unknown, source: string): EnvironmentConfig {
+  return validateWith(environmentConfigSchema, input, source);
+}
+
+function loadFile<T extends z.ZodType>(schema: T, file: string, example: string): z.output<T> {
+  if (!fs.existsSync(file)) {
+    throw new ConfigError(file, [`file not found; copy ${example} to ${file} and edit it`]);
+  }
+  return parseWith(schema, fs.readFileSync(file, 'utf8'), file);
+}
+
+function parseWith<T extends z.ZodType>(schema: T, text: string, source: string): z.output<T> {
   const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -40,18 +59,17 @@ export function parseConfig(text: string, source: string): EnvironmentConfig {
       ),
     );
   }
-  return validateConfig(document.toJS(), source);
+  return validateWith(schema, document.toJS(), source);
 }
 
-/** Validates an already-parsed document against the schema, reporting every problem at once. */
-export function validateConfig(input: unknown, source: string): EnvironmentConfig {
-  const result = environmentConfigSchema.safeParse(input, { error: describeIssue, reportInput: true });
+function validateWith<T extends z.ZodType>(schema: T, input: unknown, source: string): z.output<T> {
+  const result = schema.safeParse(input, { error: describeIssue, reportInput: true });
   if (result.success) {
     return result.data;
   }
   throw new ConfigError(
     source,
-    result.error.issues.map((issue) => formatIssue(issue, input)),
+    result.error.issues.map((issue) => formatIssue(schema, issue, input)),
   );
 }
 
@@ -71,10 +89,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
+function formatIssue(schema: z.ZodType, issue: z.core.$ZodIssue, input: unknown): string {
   const where = issue.path.length > 0 ? formatPath(issue.path) : '(top level)';
   if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(issue.path);
+    const allowed = allowedKeys(schema, issue.path);
     return issue.keys
       .map(
         (key) =>
@@ -127,8 +145,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function allowedKeys(path: readonly PropertyKey[]): string | undefined {
-  let schema: z.ZodType = environmentConfigSchema;
+function allowedKeys(root: z.ZodType, path: readonly PropertyKey[]): string | undefined {
+  let schema: z.ZodType = root;
   for (const key of path) {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) {
