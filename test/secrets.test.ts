@@ -4,21 +4,8 @@
  */
 import { createEnvironmentStacks } from '../lib/environment';
 import { manifestsOf } from './conformance/template-manifests';
+import { findSecrets } from './secret-scan';
 import { exampleConfig, newApp } from './util';
-
-const SECRET_PATTERNS: [string, RegExp][] = [
-  ['AWS access key id', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
-  ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
-  ['password field', /"(password|passwd|passphrase|secretAccessKey|secret_access_key)"\s*:/i],
-  ['pgBackRest secret option', /"repo\d+-(cipher-pass|s3-key-secret|s3-key)"/],
-  ['Kubernetes Secret object', /"kind"\s*:\s*"Secret"/],
-  ['connection string with a password', /postgres(ql)?:\/\/[^:/\s"]+:[^@\s"]+@/],
-];
-
-/** The secrets found in `text`, by kind. */
-export function findSecrets(text: string): string[] {
-  return SECRET_PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([kind]) => kind);
-}
 
 test('no template or manifest of the example app contains secret material', () => {
   const app = newApp();

@@ -1,0 +1,51 @@
+import { onboardingDocument } from '../lib/onboarding';
+import { findSecrets } from './secret-scan';
+import { configWith, exampleConfig } from './util';
+
+const SERVICE = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
+
+test('gives the endpoint service name and the create-vpc-endpoint command with it', () => {
+  const document = onboardingDocument(exampleConfig(), 'orders', { serviceName: SERVICE });
+  expect(document).toContain(`Service name: \`${SERVICE}\``);
+  expect(document).toContain(`--service-name ${SERVICE}`);
+  expect(document).not.toContain('describe-stacks');
+});
+
+test('without the service name, says how to read it from the tenant stack', () => {
+  expect(onboardingDocument(exampleConfig(), 'orders')).toContain('--stack-name example-tenant-orders');
+});
+
+test('lists the security group rules and psql strings for both ports when there are replicas', () => {
+  const document = onboardingDocument(exampleConfig(), 'orders');
+  expect(document).toContain('--port 5432');
+  expect(document).toContain('--port 5433');
+  expect(document).toContain(
+    'psql "host=<endpoint-dns-name> port=5432 dbname=orders user=orders-app sslmode=require"',
+  );
+  expect(document).toContain(
+    'psql "host=<endpoint-dns-name> port=5433 dbname=orders user=orders-app sslmode=require"',
+  );
+});
+
+test('a single-instance tenant gets the read-write port only', () => {
+  const config = configWith((d) => {
+    d.tenants[0].replicas = 1;
+    d.tenants[0].pgBouncerReplicas = 1;
+    d.tenants[0].highlyAvailable = false;
+  });
+  const document = onboardingDocument(config, 'orders');
+  expect(document).toContain('single instance');
+  expect(document).not.toContain('5433');
+});
+
+test('contains no secret material', () => {
+  for (const tenant of ['orders', 'analytics']) {
+    expect(findSecrets(onboardingDocument(exampleConfig(), tenant, { serviceName: SERVICE }))).toEqual([]);
+  }
+});
+
+test('an unknown tenant is an error naming the known ones', () => {
+  expect(() => onboardingDocument(exampleConfig(), 'billing')).toThrow(
+    'tenant "billing" is not in the configuration; tenants: orders, analytics',
+  );
+});
