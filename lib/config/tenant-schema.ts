@@ -210,6 +210,16 @@ export const tenantSchema = z
           .boolean()
           .default(true)
           .meta({ description: 'Each endpoint connection waits for the provider to accept it.' }),
+        privateDnsName: z
+          .string()
+          .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+            message: 'expected a DNS name you own, such as orders.db.example.com',
+          })
+          .optional()
+          .meta({
+            description:
+              'Private DNS name for the service, in a domain you own; AWS verifies ownership with a TXT record (see outputs).',
+          }),
         allowedRegions: z
           .array(
             z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, {

@@ -29,6 +29,11 @@ export interface TenantPrivateLinkProps {
   /** Whether each endpoint connection waits for the provider to accept it. */
   readonly acceptanceRequired: boolean;
   /**
+   * Private DNS name customers' endpoints resolve, in a domain the provider owns.
+   * @default - no private DNS name: customers use the endpoint's own DNS names
+   */
+  readonly privateDnsName?: string;
+  /**
    * Other regions whose VPCs may connect.
    * @default - the service's own region only
    */
@@ -103,6 +108,19 @@ export class TenantPrivateLink extends Construct {
       allowedRegions:
         props.allowedRegions && props.allowedRegions.length > 0 ? props.allowedRegions : undefined,
     });
+    if (props.privateDnsName) {
+      // The L2 has no property for it yet; CloudFormation sets it in place, and AWS then asks
+      // for a TXT record proving the domain is the provider's (the tenant stack outputs it).
+      this.cfnEndpointService.privateDnsName = props.privateDnsName;
+    }
+  }
+
+  /** The endpoint service resource, for attributes the L2 does not expose. */
+  get cfnEndpointService(): ec2.CfnVPCEndpointService {
+    // The L2 does not register its L1 as the default child; find it by type.
+    return this.endpointService.node.children.find(
+      (child) => child instanceof ec2.CfnVPCEndpointService,
+    ) as ec2.CfnVPCEndpointService;
   }
 
   /**

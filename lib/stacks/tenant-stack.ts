@@ -69,6 +69,7 @@ export class TenantStack extends EnvironmentStack {
       allowedPrincipals: tenant.privateLink.allowedPrincipals,
       acceptanceRequired: tenant.privateLink.acceptanceRequired,
       allowedRegions: tenant.privateLink.allowedRegions,
+      privateDnsName: tenant.privateLink.privateDnsName,
     });
 
     const chart = new TenantDatabaseChart(new cdk8s.App(), 'tenant', {
@@ -108,6 +109,17 @@ export class TenantStack extends EnvironmentStack {
       description: 'VPC endpoint service customers create their interface endpoint to',
       value: this.privateLink.endpointService.vpcEndpointServiceName,
     });
+    if (tenant.privateLink.privateDnsName) {
+      const service = this.privateLink.cfnEndpointService;
+      new CfnOutput(this, 'PrivateDnsName', {
+        description: 'Private DNS name of the endpoint service',
+        value: tenant.privateLink.privateDnsName,
+      });
+      new CfnOutput(this, 'PrivateDnsVerificationRecord', {
+        description: 'Create this TXT record in the public zone of the domain, then start the verification',
+        value: `${service.attrPrivateDnsNameConfigurationName} TXT ${service.attrPrivateDnsNameConfigurationValue}`,
+      });
+    }
     new CfnOutput(this, 'Ports', {
       description: 'Read-write port, and read-only port when the tenant has replicas',
       value:

@@ -217,6 +217,39 @@ describe('endpoint service', () => {
     expect(permissionsAfter.Properties.ServiceId).toEqual({ Ref: beforeId });
   });
 
+  test('has a private DNS name only when configured, and outputs the TXT record that verifies it', () => {
+    expect(ofType('AWS::EC2::VPCEndpointService')[0][1].Properties.PrivateDnsName).toBeUndefined();
+    expect(orders.toJSON().Outputs.PrivateDnsVerificationRecord).toBeUndefined();
+    const analytics = tenantTemplate(exampleConfig(), 'analytics');
+    const [[serviceId, service]] = ofType('AWS::EC2::VPCEndpointService', analytics);
+    expect(service.Properties.PrivateDnsName).toBe('analytics.db.example.com');
+    const outputs = analytics.toJSON().Outputs;
+    expect(outputs.PrivateDnsName.Value).toBe('analytics.db.example.com');
+    expect(outputs.PrivateDnsVerificationRecord.Value).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          { 'Fn::GetAtt': [serviceId, 'PrivateDnsNameConfiguration.Name'] },
+          ' TXT ',
+          { 'Fn::GetAtt': [serviceId, 'PrivateDnsNameConfiguration.Value'] },
+        ],
+      ],
+    });
+  });
+
+  test('adding a private DNS name keeps the same endpoint service', () => {
+    const named = tenantTemplate(
+      configWith((d) => (d.tenants[0].privateLink.privateDnsName = 'orders.db.example.com')),
+    );
+    const [[beforeId, before]] = ofType('AWS::EC2::VPCEndpointService');
+    const [[afterId, after]] = ofType('AWS::EC2::VPCEndpointService', named);
+    expect(afterId).toBe(beforeId);
+    const changedKeys = Object.keys({ ...before.Properties, ...after.Properties }).filter(
+      (key) => JSON.stringify(before.Properties[key]) !== JSON.stringify(after.Properties[key]),
+    );
+    expect(changedKeys).toEqual(['PrivateDnsName']);
+  });
+
   test('its name is an output, with the ports', () => {
     const outputs = orders.toJSON().Outputs;
     expect(outputs.EndpointServiceName.Value).toEqual({
@@ -237,6 +270,12 @@ describe('configuration', () => {
   test('a wildcard principal is refused, with the reason', () => {
     expect(problemsOf((d) => (d.tenants[0].privateLink.allowedPrincipals = ['*']))).toEqual([
       'tenants[0].privateLink.allowedPrincipals[0]: got "*", expected a specific account id or IAM ARN: a wildcard would let any AWS account request a connection to the database',
+    ]);
+  });
+
+  test('a private DNS name that is not a domain name is refused', () => {
+    expect(problemsOf((d) => (d.tenants[0].privateLink.privateDnsName = 'orders_db'))).toEqual([
+      'tenants[0].privateLink.privateDnsName: got "orders_db", expected a DNS name you own, such as orders.db.example.com',
     ]);
   });
 
