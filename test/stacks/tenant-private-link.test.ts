@@ -14,6 +14,11 @@ beforeAll(() => {
 
 const ofType = (type: string, template = orders) =>
   Object.entries(template.findResources(type)) as [string, any][];
+/** The property names whose values differ between two versions of a resource. */
+const changedProperties = (before: any, after: any) =>
+  Object.keys({ ...before.Properties, ...after.Properties }).filter(
+    (key) => JSON.stringify(before.Properties[key]) !== JSON.stringify(after.Properties[key]),
+  );
 const attributes = (loadBalancer: any) =>
   Object.fromEntries(loadBalancer.Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
 
@@ -204,9 +209,7 @@ describe('endpoint service', () => {
     expect(afterId).toBe(beforeId);
     // Only AcceptanceRequired differs, which CloudFormation updates without replacement;
     // principals live in a separate permissions resource that points at the same service.
-    const changedKeys = Object.keys({ ...before.Properties, ...after.Properties }).filter(
-      (key) => JSON.stringify(before.Properties[key]) !== JSON.stringify(after.Properties[key]),
-    );
+    const changedKeys = changedProperties(before, after);
     expect(changedKeys).toEqual(['AcceptanceRequired']);
     const [[permissionsBeforeId]] = ofType('AWS::EC2::VPCEndpointServicePermissions');
     const [[permissionsAfterId, permissionsAfter]] = ofType(
@@ -244,9 +247,7 @@ describe('endpoint service', () => {
     const [[beforeId, before]] = ofType('AWS::EC2::VPCEndpointService');
     const [[afterId, after]] = ofType('AWS::EC2::VPCEndpointService', named);
     expect(afterId).toBe(beforeId);
-    const changedKeys = Object.keys({ ...before.Properties, ...after.Properties }).filter(
-      (key) => JSON.stringify(before.Properties[key]) !== JSON.stringify(after.Properties[key]),
-    );
+    const changedKeys = changedProperties(before, after);
     expect(changedKeys).toEqual(['PrivateDnsName']);
   });
 
