@@ -36,7 +36,7 @@ export const BACKUP_PASSPHRASE_SCRIPT = [
   '  name: ${SECRET_NAME}',
   '  namespace: ${SECRET_NAMESPACE}',
   '  labels:',
-  '    postgres-platform/backup-passphrase: "true"',
+  '    postgres-platform/pgbackrest-cipher: "true"',
   'type: Opaque',
   'data:',
   '  cipher.conf: ${content}',
