@@ -4,27 +4,15 @@
  * the customer never needs the provider's configuration.
  */
 import { z } from 'zod';
-import { parseIpv4Cidr } from './cidr';
+import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 
-const ipv4Cidr = z.string().superRefine((value, ctx) => {
-  const parsed = parseIpv4Cidr(value);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-  } else if (parsed.prefixLength === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected the networks of your clients, not the whole internet',
-    });
-  }
+const clientCidr = ipv4Cidr.refine((value) => !value.endsWith('/0'), {
+  message: 'expected the networks of your clients, not the whole internet',
 });
 
 /** One interface endpoint to one tenant's endpoint service. */
 export const consumerEndpointSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, { message: 'expected a DNS-1123 label' })
-    .max(30)
-    .meta({ description: 'Name of the endpoint (the tenant it reaches is a good choice).' }),
+  name: dnsLabel(30).meta({ description: 'Name of the endpoint (the tenant it reaches is a good choice).' }),
   serviceName: z
     .string()
     .regex(/^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{8,17}$/, {
@@ -48,7 +36,7 @@ export const consumerEndpointSchema = z.strictObject({
       description: 'Subnets for the endpoint, one per availability zone (two or three for availability).',
     }),
   allowedCidrs: z
-    .array(ipv4Cidr)
+    .array(clientCidr)
     .min(1, { message: 'expected at least one CIDR: the endpoint admits nobody otherwise' })
     .meta({ description: 'Networks of your database clients.' }),
   readOnlyPort: z
@@ -63,17 +51,9 @@ export const consumerEndpointSchema = z.strictObject({
 
 /** The schema of a consumer configuration file. */
 export const consumerConfigSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, { message: 'expected a DNS-1123 label' })
-    .max(30)
-    .meta({ description: 'Prefix of the stack name (`<name>-postgres-endpoints`).' }),
-  account: z
-    .string()
-    .regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id, as a quoted string' }),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, { message: 'expected an AWS region such as eu-west-1' }),
+  name: dnsLabel(30).meta({ description: 'Prefix of the stack name (`<name>-postgres-endpoints`).' }),
+  account: awsAccountId,
+  region: awsRegion,
   endpoints: z.array(consumerEndpointSchema).min(1),
 });
 

@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
 import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './versions';
+import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 import { environmentImagesSchema } from './images-schema';
 import { tenantSchema } from './tenant-schema';
 
@@ -18,21 +19,6 @@ export const STAGES = ['production', 'staging', 'development'] as const;
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-
-const dnsLabel = (maxLength: number) =>
-  z
-    .string()
-    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
-      message: 'expected a DNS-1123 label: lower-case letters, digits and "-", starting with a letter',
-    })
-    .max(maxLength, { message: `expected at most ${maxLength} characters` });
-
-const ipv4Cidr = z.string().superRefine((value, ctx) => {
-  const parsed = parseIpv4Cidr(value);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-  }
-});
 
 const iamRoleArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, {
   message: 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins',
@@ -102,16 +88,8 @@ const environmentShape = z.strictObject({
   stage: z.enum(STAGES).default('production').meta({
     description: 'production, staging or development. Only development may have no cluster admins.',
   }),
-  account: z
-    .string()
-    .regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id, as a quoted string' })
-    .meta({ description: 'The AWS account id to deploy into, quoted.' }),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, {
-      message: 'expected an AWS region such as eu-west-1',
-    })
-    .meta({ description: 'The AWS region to deploy into.' }),
+  account: awsAccountId.meta({ description: 'The AWS account id to deploy into, quoted.' }),
+  region: awsRegion.meta({ description: 'The AWS region to deploy into.' }),
   availabilityZones: z
     .array(z.string())
     .length(3, { message: 'expected exactly 3 availability zones' })

@@ -1,6 +1,7 @@
 /** The schema of one entry of `tenants:`: a highly available PostgreSQL cluster. */
 import { z } from 'zod';
 import { cronProblem } from './cron';
+import { awsRegion, dnsLabel } from './fields';
 import { databaseImagesSchema, POSTGRES_VERSIONS } from './images-schema';
 import { parseQuantity } from './quantity';
 
@@ -53,10 +54,6 @@ export const OPERATOR_OWNED_PARAMETERS = [
   'max_replication_slots',
   'wal_log_hints',
 ] as const;
-
-const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
-  message: 'expected a DNS-1123 label: lower-case letters, digits and "-", starting with a letter',
-});
 
 /** A quantity between `min` and `max` base units, described with `example`. */
 function quantity(kind: string, example: string, min: number, max: number, range: string) {
@@ -123,11 +120,9 @@ const GiB = 2 ** 30;
 /** One tenant: a highly available PostgreSQL cluster of its own. */
 export const tenantSchema = z
   .strictObject({
-    name: dnsLabel
-      .max(TENANT_NAME_MAX_LENGTH, { message: `expected at most ${TENANT_NAME_MAX_LENGTH} characters` })
-      .meta({
-        description: 'Tenant name, unique in the environment; names its stack, namespace and cluster.',
-      }),
+    name: dnsLabel(TENANT_NAME_MAX_LENGTH).meta({
+      description: 'Tenant name, unique in the environment; names its stack, namespace and cluster.',
+    }),
     postgresVersion: z
       .union(POSTGRES_VERSIONS.map((version) => z.literal(version)))
       .default(17)
@@ -221,11 +216,7 @@ export const tenantSchema = z
               'Private DNS name for the service, in a domain you own; AWS verifies ownership with a TXT record (see outputs).',
           }),
         allowedRegions: z
-          .array(
-            z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, {
-              message: 'expected an AWS region such as eu-west-1',
-            }),
-          )
+          .array(awsRegion)
           .default([])
           .meta({ description: 'Other regions whose VPCs may connect (cross-region PrivateLink).' }),
       })
