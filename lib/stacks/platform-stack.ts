@@ -17,8 +17,6 @@ import { PlatformNetwork } from '../constructs/platform-network';
 import { PostgresOperator } from '../constructs/postgres-operator';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
-export { DATABASE_TAINT_KEY, NODE_POOL_LABEL } from '../../k8s/node-pools';
-
 /** Properties of {@link PlatformStack}. */
 export interface PlatformStackProps extends EnvironmentStackProps {
   /** The validated environment configuration. */

@@ -72,9 +72,10 @@ export class TenantStack extends EnvironmentStack {
       privateDnsName: tenant.privateLink.privateDnsName,
     });
 
+    const images = mergeImages(props.environmentImages, tenant.images);
     const chart = new TenantDatabaseChart(new cdk8s.App(), 'tenant', {
       tenant,
-      images: mergeImages(props.environmentImages, tenant.images),
+      images,
       imagePullSecretNames: props.environmentImages.pullSecretNames,
       region: this.region,
       backupBucketName: this.backup.bucket.bucketName,
@@ -87,10 +88,7 @@ export class TenantStack extends EnvironmentStack {
         readOnlyTargetGroupArn: this.privateLink.readOnlyTargets?.targetGroupArn,
       },
       passphraseJobImages: {
-        generator:
-          tenant.images?.pgbackrest ??
-          props.environmentImages.pgbackrest ??
-          BACKUP_PASSPHRASE_JOB_IMAGES.generator,
+        generator: images.pgbackrest ?? BACKUP_PASSPHRASE_JOB_IMAGES.generator,
         kubectl: props.environmentImages.kubectl ?? BACKUP_PASSPHRASE_JOB_IMAGES.kubectl,
       },
     });

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DATABASE_STORAGE_CLASS } from '../../k8s/storage-class-chart';
 import { ALB_CONTROLLER_VERSION } from '../../lib/config/versions';
-import { DATABASE_TAINT_KEY, NODE_POOL_LABEL } from '../../lib/stacks/platform-stack';
+import { DATABASE_TAINT_KEY, NODE_POOL_LABEL } from '../../k8s/node-pools';
 import { manifestsOf } from '../conformance/template-manifests';
 import { configWith, synthPlatform, SynthesizedPlatform } from '../util';
 

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { POSTGRES_OPERATOR_CHART } from '../../lib/config/versions';
-import { NODE_POOL_LABEL } from '../../lib/stacks/platform-stack';
+import { NODE_POOL_LABEL } from '../../k8s/node-pools';
 import { configWith, synthPlatform } from '../util';
 
 function operatorChart(template: Template): { id: string; resource: any; values: any } {
