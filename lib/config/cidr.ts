@@ -46,3 +46,27 @@ export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
 function formatAddress(address: number): string {
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.');
 }
+
+/** Formats a parsed block back to `a.b.c.d/n`. */
+export function formatIpv4Cidr(cidr: Ipv4Cidr): string {
+  return `${formatAddress(cidr.network)}/${cidr.prefixLength}`;
+}
+
+/** Parses a block that is known to be valid (from validated config or code); throws otherwise. */
+export function toIpv4Cidr(text: string): Ipv4Cidr {
+  const parsed = parseIpv4Cidr(text);
+  if (typeof parsed === 'string') {
+    throw new Error(`${text}: ${parsed}`);
+  }
+  return parsed;
+}
+
+/** Whether the address `a.b.c.d` lies inside the block. */
+export function cidrContains(cidr: Ipv4Cidr, address: string): boolean {
+  return cidrsOverlap(cidr, toIpv4Cidr(`${address}/32`));
+}
+
+/** The `index`-th address of a block (0 is the network address), as `a.b.c.d`. */
+export function addressInCidr(cidr: Ipv4Cidr, index: number): string {
+  return formatAddress((cidr.network + index) >>> 0);
+}

@@ -36,11 +36,52 @@ describe('network', () => {
     expect(byType('Private')).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
   });
 
-  test('private subnets are /18 in a /16 VPC and public ones /22', () => {
-    const masks = Object.values(template.findResources('AWS::EC2::Subnet')).map(
-      (s: any) => s.Properties.CidrBlock.split('/')[1],
+  const cidrs = (group: string, t = template) =>
+    Object.entries(t.findResources('AWS::EC2::Subnet'))
+      .filter(([id]) => id.startsWith(`NetworkVpc${group}Subnet`))
+      .map(([, s]: [string, any]) => s.Properties.CidrBlock)
+      .sort();
+
+  // Subnets cannot change their CIDR in place: a new one would be created and every node,
+  // pod and load balancer moved. These are the CIDRs deployed environments have.
+  test('public and private subnets keep the CIDRs they were deployed with', () => {
+    expect(cidrs('Public')).toEqual(['10.40.0.0/22', '10.40.4.0/22', '10.40.8.0/22']);
+    expect(cidrs('Private')).toEqual(['10.40.128.0/18', '10.40.192.0/18', '10.40.64.0/18']);
+  });
+
+  test('load balancer subnets, a 64th of the VPC each, fill unused space in every zone', () => {
+    expect(cidrs('LoadBalancers')).toEqual(['10.40.12.0/22', '10.40.16.0/22', '10.40.20.0/22']);
+    const smallest = synthPlatform(configWith((d) => (d.network.vpcCidr = '10.8.0.0/20'))).template;
+    expect(cidrs('LoadBalancers', smallest)).toEqual(['10.8.0.192/26', '10.8.1.0/26', '10.8.1.64/26']);
+    expect(cidrs('Private', smallest)).toEqual(['10.8.12.0/22', '10.8.4.0/22', '10.8.8.0/22']);
+  });
+
+  test('load balancer subnets have no route out of the VPC', () => {
+    const tables = Object.entries(template.findResources('AWS::EC2::RouteTable'))
+      .filter(([id]) => id.startsWith('NetworkVpcLoadBalancersSubnet'))
+      .map(([id]) => id);
+    expect(tables).toHaveLength(3);
+    const routes = Object.values(template.findResources('AWS::EC2::Route')).filter((r: any) =>
+      tables.includes(r.Properties.RouteTableId.Ref),
     );
-    expect(masks.sort()).toEqual(['18', '18', '18', '22', '22', '22']);
+    expect(routes).toEqual([]);
+  });
+
+  test('tenant load balancers share one security group: nothing in, PostgreSQL out to the pod subnets', () => {
+    const { resource } = resourceOf(template, 'AWS::EC2::SecurityGroup', 'NetworkLoadBalancerSecurityGroup');
+    expect(resource.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(
+      resource.Properties.SecurityGroupEgress.map((r: any) => [
+        r.CidrIp,
+        r.IpProtocol,
+        r.FromPort,
+        r.ToPort,
+      ]).sort(),
+    ).toEqual([
+      ['10.40.128.0/18', 'tcp', 5432, 5432],
+      ['10.40.192.0/18', 'tcp', 5432, 5432],
+      ['10.40.64.0/18', 'tcp', 5432, 5432],
+    ]);
   });
 
   test('public subnets do not give instances public addresses', () => {
