@@ -62,8 +62,13 @@ export interface TenantDatabaseChartProps {
   readonly backupRepositoryPath: string;
   /** ARN of the IAM role pgBackRest assumes (IRSA). */
   readonly backupRoleArn: string;
-  /** The VPC CIDR: clients (through the load balancer) connect from it. */
-  readonly vpcCidr: string;
+  /** What the tenant's NetworkPolicies need to know of the network. */
+  readonly network: {
+    /** CIDRs of the load balancer subnets: clients connect from these only. */
+    readonly loadBalancerCidrs: string[];
+    /** The Kubernetes Service range (`cluster.serviceCidr`). */
+    readonly serviceCidr: string;
+  };
   /** The tenant's load balancer: its security group and the target groups to fill with pods. */
   readonly loadBalancer: {
     readonly securityGroupId: string;
@@ -221,7 +226,8 @@ export class TenantDatabaseChart extends Chart {
       clusterLabels,
       instanceLabels: instanceSelector,
       pgBouncerLabels: pgBouncerSelector,
-      clientCidr: props.vpcCidr,
+      loadBalancerCidrs: props.network.loadBalancerCidrs,
+      serviceCidr: props.network.serviceCidr,
       operatorNamespace: OPERATOR_NAMESPACE,
       monitoringNamespace: MONITORING_NAMESPACE,
     });

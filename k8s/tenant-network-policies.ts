@@ -1,15 +1,35 @@
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { BACKUP_PASSPHRASE_JOB_LABEL } from './backup-passphrase';
+import { addressInCidr, toIpv4Cidr } from '../lib/config/cidr';
 
 /** PostgreSQL, through PgBouncer or directly on an instance. */
 export const POSTGRES_PORT = 5432;
 /** Patroni's REST API, used by the operator and between instances. */
-const PATRONI_PORT = 8008;
-/** pgBackRest's TLS server on each instance. */
-const PGBACKREST_PORT = 8432;
+export const PATRONI_PORT = 8008;
+/** pgBackRest's TLS server on each instance and on the repository host. */
+export const PGBACKREST_PORT = 8432;
 /** postgres_exporter metrics. */
-const EXPORTER_PORT = 9187;
+export const EXPORTER_PORT = 9187;
+/** HTTPS: the Kubernetes API, S3 and STS. */
+export const HTTPS_PORT = 443;
+
+/** PGO's label for a pod's role; PgBouncer pods carry `pgbouncer`. */
+const ROLE_LABEL = 'postgres-operator.crunchydata.com/role';
+/** PGO's label on backup Job pods, which reach the API only (they exec pgBackRest elsewhere). */
+const BACKUP_JOB_LABEL = 'postgres-operator.crunchydata.com/pgbackrest-backup';
+
+/**
+ * Destinations that are never "AWS over HTTPS": private ranges (the VPC, pods, other
+ * networks), carrier-grade NAT space and link-local addresses (the instance metadata service).
+ */
+export const NON_PUBLIC_RANGES = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+];
 
 /** Properties of {@link TenantNetworkPolicies}. */
 export interface TenantNetworkPoliciesProps {
@@ -21,8 +41,10 @@ export interface TenantNetworkPoliciesProps {
   readonly instanceLabels: Record<string, string>;
   /** Labels of the PgBouncer pods. */
   readonly pgBouncerLabels: Record<string, string>;
-  /** Where clients connect from (the VPC, through the load balancer). */
-  readonly clientCidr: string;
+  /** CIDRs of the load balancer subnets: the only sources of client connections. */
+  readonly loadBalancerCidrs: string[];
+  /** The Kubernetes Service range; the `default/kubernetes` Service has its first address. */
+  readonly serviceCidr: string;
   /** Namespace of the operator. */
   readonly operatorNamespace: string;
   /** Namespace of the metrics scrapers. */
@@ -35,20 +57,36 @@ const namespaceSelector = (name: string) => ({
 });
 
 /**
- * Deny by default, then allow exactly: the tenant's own pods among themselves (replication,
- * backups, PgBouncer to PostgreSQL), the operator, clients from the VPC on the PostgreSQL
- * port of PgBouncer and the instances, metrics scraping from monitoring, and egress for DNS
- * and HTTPS (S3 backups, STS, the Kubernetes API that Patroni uses for leader election).
+ * The address of the `default/kubernetes` Service: the API server allocates the first
+ * address of the Service range to it (kube-apiserver `--service-cluster-ip-range`).
+ */
+export function kubernetesServiceAddress(serviceCidr: string): string {
+  return addressInCidr(toIpv4Cidr(serviceCidr), 1);
+}
+
+/**
+ * Deny by default, then allow exactly the flows in `tenant-flows.ts`, written for the way the
+ * VPC CNI enforces them (see `network-policy-evaluator.ts`): egress is checked before
+ * kube-proxy rewrites a ClusterIP, and a pod or namespace selector admits only the ClusterIPs
+ * of Services whose selector it matches. Destinations behind a Service without a selector
+ * (`<cluster>-primary`, `default/kubernetes`) therefore get ipBlock rules.
  */
 export class TenantNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: TenantNetworkPoliciesProps) {
     super(scope, id);
     const metadata = (name: string) => ({ name, namespace: props.namespace });
+    // Pods that run pgBackRest or Patroni: every pod of the cluster but PgBouncer.
+    const notPgBouncer = {
+      matchLabels: props.clusterLabels,
+      matchExpressions: [{ key: ROLE_LABEL, operator: 'NotIn', values: [props.pgBouncerLabels[ROLE_LABEL]] }],
+    };
 
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: metadata('default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
+    // Replication (pod to pod through the <cluster>-pods headless Service), Patroni's REST API,
+    // pgBackRest TLS between instances and the repository host: all by pod IP.
     new k8s.KubeNetworkPolicy(this, 'WithinCluster', {
       metadata: metadata('allow-within-cluster'),
       spec: {
@@ -71,6 +109,8 @@ export class TenantNetworkPolicies extends Construct {
         ],
       },
     });
+    // Client connections and health checks come from the load balancers' own addresses (client
+    // IP preservation is off), which lie in the load balancer subnets and nowhere else.
     for (const [constructId, name, labels] of [
       ['ClientsToPgBouncer', 'allow-clients-to-pgbouncer', props.pgBouncerLabels],
       ['ClientsToInstances', 'allow-clients-to-instances', props.instanceLabels],
@@ -80,7 +120,12 @@ export class TenantNetworkPolicies extends Construct {
         spec: {
           podSelector: { matchLabels: labels },
           policyTypes: ['Ingress'],
-          ingress: [{ from: [{ ipBlock: { cidr: props.clientCidr } }], ports: [tcp(POSTGRES_PORT)] }],
+          ingress: [
+            {
+              from: props.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+              ports: [tcp(POSTGRES_PORT)],
+            },
+          ],
         },
       });
     }
@@ -101,8 +146,9 @@ export class TenantNetworkPolicies extends Construct {
         egress: [{ ports: [tcp(443)] }],
       },
     });
-    new k8s.KubeNetworkPolicy(this, 'Egress', {
-      metadata: metadata('allow-dns-and-https'),
+    // kube-dns has a selector, so this peer admits its ClusterIP as well as its pods.
+    new k8s.KubeNetworkPolicy(this, 'Dns', {
+      metadata: metadata('allow-dns'),
       spec: {
         podSelector: { matchLabels: props.clusterLabels },
         policyTypes: ['Egress'],
@@ -119,7 +165,60 @@ export class TenantNetworkPolicies extends Construct {
               { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
             ],
           },
-          { ports: [tcp(443)] },
+        ],
+      },
+    });
+    // PgBouncer connects to <cluster>-primary, a headless Service without selector whose only
+    // endpoint is the ClusterIP of <cluster>-ha, itself without selector (PGO
+    // generateClusterPrimaryService). No selector can admit that address, so PgBouncer may
+    // reach the Service range on 5432. Another tenant's ClusterIP on 5432 still leads to that
+    // tenant's pods, whose ingress admits only their own cluster and load balancers.
+    new k8s.KubeNetworkPolicy(this, 'PgBouncerToPrimary', {
+      metadata: metadata('allow-pgbouncer-to-primary'),
+      spec: {
+        podSelector: { matchLabels: props.pgBouncerLabels },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: props.serviceCidr } }], ports: [tcp(POSTGRES_PORT)] }],
+      },
+    });
+    // Patroni keeps its leader lock in the API; backup Jobs exec pgBackRest through it. The
+    // `default/kubernetes` Service has no selector, so its ClusterIP is named exactly.
+    new k8s.KubeNetworkPolicy(this, 'KubernetesApi', {
+      metadata: metadata('allow-kubernetes-api'),
+      spec: {
+        podSelector: notPgBouncer,
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ ipBlock: { cidr: `${kubernetesServiceAddress(props.serviceCidr)}/32` } }],
+            ports: [tcp(HTTPS_PORT)],
+          },
+        ],
+      },
+    });
+    // pgBackRest (WAL archiving on the instances, backups on the repository host, restores)
+    // reaches S3 through the gateway endpoint, at S3's public addresses, and gets its IRSA
+    // credentials from STS at the global `sts.amazonaws.com`, which pgBackRest hard-codes
+    // (src/storage/s3/storage.c, S3_STS_HOST) and which an STS interface endpoint does not
+    // serve (it answers the regional name only). Neither has a fixed address range, so these
+    // pods keep HTTPS to public addresses; nothing private (other pods, the VPC, the instance
+    // metadata service) and no other port.
+    new k8s.KubeNetworkPolicy(this, 'PgBackRestToAws', {
+      metadata: metadata('allow-pgbackrest-to-s3-and-sts'),
+      spec: {
+        podSelector: {
+          ...notPgBouncer,
+          matchExpressions: [
+            ...notPgBouncer.matchExpressions,
+            { key: BACKUP_JOB_LABEL, operator: 'DoesNotExist' },
+          ],
+        },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: NON_PUBLIC_RANGES } }],
+            ports: [tcp(HTTPS_PORT)],
+          },
         ],
       },
     });

@@ -39,9 +39,12 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
       environmentImages: config.images,
       cluster: platform.cluster,
       postgresOperator: platform.postgresOperator,
-      vpcCidr: config.network.vpcCidr,
+      serviceCidr: config.cluster.serviceCidr,
       accessLogBucket: platform.accessLogBucket,
       vpc: platform.network.vpc,
+      loadBalancerSubnets: platform.network.loadBalancerSubnets,
+      loadBalancerSubnetCidrs: platform.network.loadBalancerSubnetCidrs,
+      loadBalancerSecurityGroup: platform.network.loadBalancerSecurityGroup,
       loadBalancerController: platform.cluster.albController!,
     });
   }

@@ -14,10 +14,12 @@ const POD_PORT = 5432;
 
 /** Properties of {@link TenantPrivateLink}. */
 export interface TenantPrivateLinkProps {
-  /** The platform VPC; the load balancer goes into its private subnets. */
+  /** The platform VPC. */
   readonly vpc: ec2.IVpc;
-  /** CIDR of the VPC, as configured (a literal, so reviews and checks can read it). */
-  readonly vpcCidr: string;
+  /** The subnets the load balancer goes into: the platform's load balancer subnets, one per zone. */
+  readonly subnets: ec2.ISubnet[];
+  /** The security group every tenant load balancer of the environment shares. */
+  readonly securityGroup: ec2.ISecurityGroup;
   /** Where load balancer access logs go. */
   readonly accessLogBucket: s3.IBucket;
   /** Prefix of this load balancer's access logs in the bucket. */
@@ -42,15 +44,15 @@ export interface TenantPrivateLinkProps {
 
 /**
  * The provider side of a tenant's PrivateLink: an internal Network Load Balancer in the
- * private subnets of every zone, with a read-write listener and (when there are replicas) a
+ * load balancer subnets of every zone, with the environment's shared security group, with a read-write listener and (when there are replicas) a
  * read-only listener, IP target groups that the AWS Load Balancer Controller fills with the
  * tenant's pods, and a VPC endpoint service that only the allowed principals can connect to.
  */
 export class TenantPrivateLink extends Construct {
   /** The load balancer. */
   readonly loadBalancer: elbv2.NetworkLoadBalancer;
-  /** The load balancer's security group; pod ingress rules name it. */
-  readonly securityGroup: ec2.SecurityGroup;
+  /** The load balancer's security group (shared by the environment); pod ingress rules name it. */
+  readonly securityGroup: ec2.ISecurityGroup;
   /** Target group of the read-write port (PgBouncer pods). */
   readonly readWriteTargets: elbv2.NetworkTargetGroup;
   /** Target group of the read-only port (replica pods), when the tenant has replicas. */
@@ -61,32 +63,22 @@ export class TenantPrivateLink extends Construct {
   constructor(scope: Construct, id: string, props: TenantPrivateLinkProps) {
     super(scope, id);
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: 'Tenant database load balancer: PostgreSQL from inside the VPC',
-      allowAllOutbound: false,
-    });
-    const ports = props.readReplicas ? [READ_WRITE_PORT, READ_ONLY_PORT] : [READ_WRITE_PORT];
-    for (const port of ports) {
-      this.securityGroup.addIngressRule(
-        ec2.Peer.ipv4(props.vpcCidr),
-        ec2.Port.tcp(port),
-        'PostgreSQL clients inside the VPC',
-      );
-    }
-    // Targets are pod IPs in the VPC, all on the PostgreSQL port.
-    this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(POD_PORT), 'To the pods');
+    // Rules live on the shared group (PlatformNetwork), never per tenant: see its comments.
+    this.securityGroup = props.securityGroup;
 
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      // Only load balancers live in these subnets, so tenant NetworkPolicies can admit exactly them.
+      vpcSubnets: { subnets: props.subnets },
       crossZoneEnabled: true,
       deletionProtection: true,
       securityGroups: [this.securityGroup],
       // Who may connect over PrivateLink is decided by the endpoint service (allowed principals,
       // acceptance); PrivateLink traffic reaches the load balancer from its own addresses, so
-      // security group rules cannot tell customers apart.
+      // security group rules cannot tell customers apart. With enforcement off, PrivateLink
+      // traffic passes and the group needs no inbound rule, so nothing else in the VPC (another
+      // tenant's pod, say) can reach the load balancer.
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
     });
     // The platform bucket grants log delivery under nlb/ once, so this stack never edits its policy.
@@ -137,6 +129,9 @@ export class TenantPrivateLink extends Construct {
       targetType: elbv2.TargetType.IP,
       deregistrationDelay: Duration.seconds(15),
       connectionTermination: true,
+      // Pods must see the load balancer's own address (in the load balancer subnets), which is
+      // what their NetworkPolicies admit. Off is the default for IP targets; set so it stays off.
+      preserveClientIp: false,
       healthCheck: {
         protocol: elbv2.Protocol.TCP,
         port: 'traffic-port',

@@ -24,12 +24,18 @@ export interface TenantStackProps extends EnvironmentStackProps {
   readonly cluster: eks.ICluster;
   /** The operator; the tenant's resources are applied after it (they use its CRDs). */
   readonly postgresOperator: PostgresOperator;
-  /** The VPC CIDR clients connect from. */
-  readonly vpcCidr: string;
+  /** The Kubernetes Service range (`cluster.serviceCidr`), which ClusterIPs come from. */
+  readonly serviceCidr: string;
   /** Where S3 server access logs of the backup bucket and load balancer access logs go. */
   readonly accessLogBucket: s3.IBucket;
   /** The platform VPC. */
   readonly vpc: ec2.IVpc;
+  /** The platform's load balancer subnets, one per zone. */
+  readonly loadBalancerSubnets: ec2.ISubnet[];
+  /** Their CIDRs, as literals: the tenant's NetworkPolicies admit clients from these only. */
+  readonly loadBalancerSubnetCidrs: string[];
+  /** The security group every tenant load balancer shares. */
+  readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   /** The AWS Load Balancer Controller; TargetGroupBindings are applied after it. */
   readonly loadBalancerController: Construct;
 }
@@ -62,7 +68,8 @@ export class TenantStack extends EnvironmentStack {
 
     this.privateLink = new TenantPrivateLink(this, 'PrivateLink', {
       vpc: props.vpc,
-      vpcCidr: props.vpcCidr,
+      subnets: props.loadBalancerSubnets,
+      securityGroup: props.loadBalancerSecurityGroup,
       accessLogBucket: props.accessLogBucket,
       accessLogPrefix: `${LOAD_BALANCER_LOG_PREFIX}/${tenant.name}`,
       readReplicas: tenant.replicas > 1,
@@ -81,7 +88,7 @@ export class TenantStack extends EnvironmentStack {
       backupBucketName: this.backup.bucket.bucketName,
       backupRepositoryPath: BACKUP_REPOSITORY_PATH,
       backupRoleArn: this.backup.role.roleArn,
-      vpcCidr: props.vpcCidr,
+      network: { loadBalancerCidrs: props.loadBalancerSubnetCidrs, serviceCidr: props.serviceCidr },
       loadBalancer: {
         securityGroupId: this.privateLink.securityGroup.securityGroupId,
         readWriteTargetGroupArn: this.privateLink.readWriteTargets.targetGroupArn,

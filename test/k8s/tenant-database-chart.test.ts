@@ -17,7 +17,10 @@ function synthTenant(tenant: TenantConfig, overrides: Partial<TenantDatabaseChar
     backupBucketName: 'orders-backups',
     backupRepositoryPath: '/pgbackrest/repo1',
     backupRoleArn: 'arn:aws:iam::111111111111:role/orders-backup',
-    vpcCidr: '10.40.0.0/16',
+    network: {
+      loadBalancerCidrs: ['10.40.12.0/22', '10.40.16.0/22', '10.40.20.0/22'],
+      serviceCidr: '172.20.0.0/16',
+    },
     loadBalancer: {
       securityGroupId: 'sg-0123456789abcdef0',
       readWriteTargetGroupArn:
@@ -218,7 +221,7 @@ describe('NetworkPolicies', () => {
     ]);
   });
 
-  test('allow clients from the VPC only on port 5432 of PgBouncer and the instances', () => {
+  test('allow clients from the load balancer subnets only, on port 5432 of PgBouncer and the instances', () => {
     for (const [name, role] of [
       ['allow-clients-to-pgbouncer', { 'postgres-operator.crunchydata.com/role': 'pgbouncer' }],
       ['allow-clients-to-instances', { 'postgres-operator.crunchydata.com/instance-set': 'pg' }],
@@ -227,7 +230,10 @@ describe('NetworkPolicies', () => {
         podSelector: { matchLabels: { 'postgres-operator.crunchydata.com/cluster': 'orders', ...role } },
         policyTypes: ['Ingress'],
         ingress: [
-          { from: [{ ipBlock: { cidr: '10.40.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+          {
+            from: ['10.40.12.0/22', '10.40.16.0/22', '10.40.20.0/22'].map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ protocol: 'TCP', port: 5432 }],
+          },
         ],
       });
     }
@@ -242,16 +248,37 @@ describe('NetworkPolicies', () => {
     ]);
   });
 
-  test('allow egress only to cluster DNS and to HTTPS (S3, STS, Kubernetes API)', () => {
-    expect(policy('allow-dns-and-https').spec.egress).toEqual([
-      expect.objectContaining({
-        ports: [
-          { protocol: 'UDP', port: 53 },
-          { protocol: 'TCP', port: 53 },
-        ],
-      }),
-      { ports: [{ protocol: 'TCP', port: 443 }] },
+  // Which flows these allow under the VPC CNI's rules is tested in network-flows.test.ts.
+  test('allow HTTPS only to the Kubernetes API address and, for pgBackRest, public addresses', () => {
+    expect(policy('allow-kubernetes-api').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '172.20.0.1/32' } }], ports: [{ protocol: 'TCP', port: 443 }] },
     ]);
+    expect(policy('allow-pgbackrest-to-s3-and-sts').spec.egress).toEqual([
+      {
+        to: [
+          {
+            ipBlock: {
+              cidr: '0.0.0.0/0',
+              except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'],
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 443 }],
+      },
+    ]);
+  });
+
+  test('let PgBouncer reach the Service range on 5432 only, for the selector-less primary Service', () => {
+    expect(policy('allow-pgbouncer-to-primary').spec).toEqual({
+      podSelector: {
+        matchLabels: {
+          'postgres-operator.crunchydata.com/cluster': 'orders',
+          'postgres-operator.crunchydata.com/role': 'pgbouncer',
+        },
+      },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '172.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+    });
   });
 });
 

@@ -23,12 +23,12 @@ const attributes = (loadBalancer: any) =>
   Object.fromEntries(loadBalancer.Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
 
 describe('network load balancer', () => {
-  test('is internal, in the private subnets of all three zones', () => {
+  test('is internal, in the load balancer subnets of all three zones', () => {
     const [[, loadBalancer]] = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer');
     expect(loadBalancer.Properties).toMatchObject({ Scheme: 'internal', Type: 'network' });
     const subnets = loadBalancer.Properties.Subnets.map((s: any) => s['Fn::ImportValue']);
     expect(subnets).toHaveLength(3);
-    expect(subnets.every((name: string) => /PrivateSubnet/.test(name))).toBe(true);
+    expect(subnets.every((name: string) => /LoadBalancersSubnet/.test(name))).toBe(true);
   });
 
   test('balances across zones, is protected from deletion and logs to the platform bucket', () => {
@@ -42,17 +42,25 @@ describe('network load balancer', () => {
     });
   });
 
-  test('has a security group of its own, open to the VPC on the database ports only', () => {
-    const [[groupId, group]] = ofType('AWS::EC2::SecurityGroup');
-    expect(group.Properties.SecurityGroupIngress).toEqual([
-      expect.objectContaining({ CidrIp: '10.40.0.0/16', FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' }),
-      expect.objectContaining({ CidrIp: '10.40.0.0/16', FromPort: 5433, ToPort: 5433, IpProtocol: 'tcp' }),
-    ]);
-    expect(group.Properties.SecurityGroupEgress).toEqual([
-      expect.objectContaining({ CidrIp: '10.40.0.0/16', FromPort: 5432, ToPort: 5432 }),
-    ]);
+  test("uses the environment's shared security group and adds no rule of its own", () => {
+    expect(ofType('AWS::EC2::SecurityGroup')).toEqual([]);
+    expect(ofType('AWS::EC2::SecurityGroupIngress')).toEqual([]);
+    expect(ofType('AWS::EC2::SecurityGroupEgress')).toEqual([]);
     const [[, loadBalancer]] = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer');
-    expect(loadBalancer.Properties.SecurityGroups).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+    expect(loadBalancer.Properties.SecurityGroups).toEqual([
+      { 'Fn::ImportValue': expect.stringMatching(/NetworkLoadBalancerSecurityGroup/) },
+    ]);
+  });
+
+  test('every tenant shares the same security group', () => {
+    const groups = ['orders', 'analytics'].map(
+      (name) =>
+        ofType(
+          'AWS::ElasticLoadBalancingV2::LoadBalancer',
+          name === 'orders' ? orders : tenantTemplate(undefined, name),
+        )[0][1].Properties.SecurityGroups,
+    );
+    expect(groups[1]).toEqual(groups[0]);
   });
 
   test('leaves PrivateLink admission to the endpoint service, not security group rules', () => {
@@ -94,6 +102,11 @@ describe('listeners and target groups', () => {
         HealthyThresholdCount: 2,
         UnhealthyThresholdCount: 2,
       });
+      // Pods see the load balancer's own address, which their NetworkPolicies admit.
+      expect(group.Properties.TargetGroupAttributes).toContainEqual({
+        Key: 'preserve_client_ip.enabled',
+        Value: 'false',
+      });
       expect(group.Properties.TargetGroupAttributes).toEqual(
         expect.arrayContaining([
           { Key: 'deregistration_delay.timeout_seconds', Value: '15' },
@@ -119,7 +132,11 @@ describe('listeners and target groups', () => {
 describe('TargetGroupBindings', () => {
   let bindings: any[];
   beforeAll(() => {
-    bindings = manifestsOf(orders.toJSON(), describeToken)[0].objects.filter(
+    const withImports: typeof describeToken = (value) =>
+      value && typeof value === 'object' && 'Fn::ImportValue' in value
+        ? `ImportValue(${(value as any)['Fn::ImportValue']})`
+        : describeToken(value);
+    bindings = manifestsOf(orders.toJSON(), withImports)[0].objects.filter(
       (o) => o.kind === 'TargetGroupBinding',
     );
   });
@@ -138,7 +155,7 @@ describe('TargetGroupBindings', () => {
     expect(bindings.map((b) => b.spec.serviceRef.name)).not.toContain('orders-primary');
   });
 
-  test('register pod IPs on port 5432 and let only the load balancer security group reach them', () => {
+  test('register pod IPs on port 5432 and let only the shared load balancer security group reach them', () => {
     for (const binding of bindings) {
       expect(binding.metadata.namespace).toBe('tenant-orders');
       expect(binding.spec).toMatchObject({ targetType: 'ip', serviceRef: { port: 5432 } });
@@ -148,7 +165,7 @@ describe('TargetGroupBindings', () => {
             from: [
               {
                 securityGroup: {
-                  groupID: expect.stringMatching(/^GetAtt\(PrivateLinkSecurityGroup[0-9A-F]+\.GroupId\)$/),
+                  groupID: expect.stringMatching(/^ImportValue\(.*NetworkLoadBalancerSecurityGroup.*\)$/),
                 },
               },
             ],
