@@ -200,9 +200,12 @@ export class TenantNetworkPolicies extends Construct {
     // reaches S3 through the gateway endpoint, at S3's public addresses, and gets its IRSA
     // credentials from STS at the global `sts.amazonaws.com`, which pgBackRest hard-codes
     // (src/storage/s3/storage.c, S3_STS_HOST) and which an STS interface endpoint does not
-    // serve (it answers the regional name only). Neither has a fixed address range, so these
-    // pods keep HTTPS to public addresses; nothing private (other pods, the VPC, the instance
-    // metadata service) and no other port.
+    // serve (it answers the regional name only; pointing the global name at it with private DNS
+    // fails pgBackRest's certificate check, pgbackrest/pgbackrest#2028). Neither has a fixed
+    // address range, so these pods keep HTTPS to public addresses; nothing private (other pods,
+    // the VPC, the instance metadata service) and no other port. pgBackRest releases after 2.58
+    // add `repo-s3-sts-host` (pgbackrest/pgbackrest#2798): with images that have it, a regional
+    // STS interface endpoint and an S3 interface endpoint would let this rule go.
     new k8s.KubeNetworkPolicy(this, 'PgBackRestToAws', {
       metadata: metadata('allow-pgbackrest-to-s3-and-sts'),
       spec: {
