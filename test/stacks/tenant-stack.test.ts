@@ -196,3 +196,30 @@ describe('database manifest', () => {
     expect(raw).toContain(`{"Fn::GetAtt":["${only('AWS::IAM::Role', 'BackupRole').id}","Arn"]}`);
   });
 });
+
+describe('network wiring', () => {
+  const policy = (name: string) =>
+    manifestsOf(ordersJson)[0].objects.find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === name,
+    ) as any;
+
+  test("clients are admitted from the platform's load balancer subnets, as literal CIDRs", () => {
+    expect(policy('allow-clients-to-pgbouncer').spec.ingress[0].from).toEqual(
+      stacks.platform.network.loadBalancerSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    );
+    expect(stacks.platform.network.loadBalancerSubnetCidrs).toEqual([
+      '10.40.12.0/22',
+      '10.40.16.0/22',
+      '10.40.20.0/22',
+    ]);
+  });
+
+  test('the Service range and the Kubernetes API address follow cluster.serviceCidr', () => {
+    const config = configWith((d) => (d.cluster.serviceCidr = '10.100.0.0/16'));
+    const json = Template.fromStack(createEnvironmentStacks(newApp(), config).tenants.orders).toJSON();
+    const policies = manifestsOf(json)[0].objects.filter((o) => o.kind === 'NetworkPolicy') as any[];
+    const egressOf = (name: string) => policies.find((p) => p.metadata.name === name).spec.egress[0].to;
+    expect(egressOf('allow-pgbouncer-to-primary')).toEqual([{ ipBlock: { cidr: '10.100.0.0/16' } }]);
+    expect(egressOf('allow-kubernetes-api')).toEqual([{ ipBlock: { cidr: '10.100.0.1/32' } }]);
+  });
+});
