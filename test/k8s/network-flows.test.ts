@@ -321,6 +321,40 @@ describe('the evaluator, on policies a naive reading would allow', () => {
   });
 });
 
+describe("the evaluator, on the controller's selector and ipBlock rules", () => {
+  const egressPolicy = (to: object[]): NetworkPolicyObject => ({
+    metadata: { name: 'egress', namespace: 'tenant-orders' },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: to as any, ports: [{ protocol: 'TCP', port: 5432 }] }],
+    },
+  });
+  const toHa = (policies: NetworkPolicyObject[]) => {
+    const world = clusterModel(policies);
+    return evaluateConnection(world.model, {
+      from: world.roles.pgbouncer,
+      to: '172.20.10.1',
+      port: 5432,
+      protocol: 'TCP',
+    }).allowed;
+  };
+
+  test('an empty pod selector matches even a Service without selector (the empty label set)', () => {
+    expect(toHa([egressPolicy([{ podSelector: {} }])])).toBe(true);
+    expect(toHa([egressPolicy([{ podSelector: { matchLabels: { [`${LABEL}cluster`]: 'orders' } } }])])).toBe(
+      false,
+    );
+  });
+
+  test('an ipBlock admits its CIDR minus its exceptions', () => {
+    expect(toHa([egressPolicy([{ ipBlock: { cidr: '172.20.0.0/16' } }])])).toBe(true);
+    expect(toHa([egressPolicy([{ ipBlock: { cidr: '172.20.0.0/16', except: ['172.20.10.0/24'] } }])])).toBe(
+      false,
+    );
+  });
+});
+
 test('the README shows the flow tables from the code', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   expect(readme).toContain(flowTableMarkdown(NEEDED_FLOWS));

@@ -200,7 +200,7 @@ describe('database manifest', () => {
 describe('network wiring', () => {
   const policy = (name: string) =>
     manifestsOf(ordersJson)[0].objects.find(
-      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === name,
+      (o) => o.kind === 'NetworkPolicy' && o.metadata?.name === name,
     ) as any;
 
   test("clients are admitted from the platform's load balancer subnets, as literal CIDRs", () => {
