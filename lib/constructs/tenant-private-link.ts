@@ -44,9 +44,10 @@ export interface TenantPrivateLinkProps {
 
 /**
  * The provider side of a tenant's PrivateLink: an internal Network Load Balancer in the
- * load balancer subnets of every zone, with the environment's shared security group, with a read-write listener and (when there are replicas) a
- * read-only listener, IP target groups that the AWS Load Balancer Controller fills with the
- * tenant's pods, and a VPC endpoint service that only the allowed principals can connect to.
+ * load balancer subnets of every zone, behind the environment's shared security group, with a
+ * read-write listener and (when there are replicas) a read-only listener, IP target groups
+ * that the AWS Load Balancer Controller fills with the tenant's pods, and a VPC endpoint
+ * service that only the allowed principals can connect to.
  */
 export class TenantPrivateLink extends Construct {
   /** The load balancer. */
