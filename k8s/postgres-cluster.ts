@@ -132,6 +132,8 @@ export interface PostgresClusterProps {
     readonly name: string;
     readonly namespace: string;
     readonly labels?: Record<string, string>;
+    /** Annotations PGO reads on the cluster itself (e.g. `autoCreateUserSchema`). */
+    readonly annotations?: Record<string, string>;
   };
   /** The spec. */
   readonly spec: PostgresClusterSpec;

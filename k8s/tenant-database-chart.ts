@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { BackupPassphrase } from './backup-passphrase';
+import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
 import { defaultParameters } from './postgres-parameters';
 import { Placement, PostgresCluster } from './postgres-cluster';
@@ -18,6 +18,27 @@ export const INSTANCE_SET = 'pg';
 export const OPERATOR_NAMESPACE = 'postgres-operator';
 /** Namespace monitoring runs in; it scrapes the exporters. */
 export const MONITORING_NAMESPACE = 'monitoring';
+
+/**
+ * Namespace label of the AWS Load Balancer Controller's pod readiness gate. In a labelled
+ * namespace its webhook adds a `target-health.elbv2.k8s.aws/...` readiness gate to each new pod
+ * that a Service of an IP TargetGroupBinding selects, and sets it true only once the target
+ * is healthy in the NLB (aws-load-balancer-controller docs/deploy/pod_readiness_gate.md,
+ * pkg/inject/pod_readiness/pod_readiness_gate.go). A PgBouncer rollout then waits for the new
+ * pod to take traffic before it stops an old one.
+ */
+export const POD_READINESS_GATE_LABEL = { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' };
+
+/**
+ * PGO annotation that creates, in each of a user's databases, a schema named after the user
+ * and owned by it (PGO internal/naming/annotations.go `AutoCreateUserSchemaAnnotation`,
+ * internal/postgres/users.go `WriteUsersSchemasInPostgreSQL`; the `AutoCreateUserSchema`
+ * feature gate is beta and on by default). Since PostgreSQL 15 ordinary users may not create
+ * objects in `public`; the default `search_path` (`"$user", public`) finds the user's schema first.
+ */
+export const AUTO_CREATE_USER_SCHEMA_ANNOTATION = {
+  'postgres-operator.crunchydata.com/autoCreateUserSchema': 'true',
+};
 
 /** The Kubernetes names PGO derives from a cluster name. */
 export interface TenantServiceNames {
@@ -76,8 +97,8 @@ export interface TenantDatabaseChartProps {
     /** Present when the tenant has replicas. */
     readonly readOnlyTargetGroupArn?: string;
   };
-  /** Images of the Job that creates the backup passphrase inside the cluster. */
-  readonly passphraseJobImages: { readonly generator: string; readonly kubectl: string };
+  /** The backup passphrase in Secrets Manager, and the role that may read it (IRSA). */
+  readonly backupPassphrase: { readonly secretArn: string; readonly readerRoleArn: string };
 }
 
 /**
@@ -101,17 +122,17 @@ export class TenantDatabaseChart extends Chart {
           // PGO's pods meet the baseline profile; warn about anything short of restricted.
           'pod-security.kubernetes.io/enforce': 'baseline',
           'pod-security.kubernetes.io/warn': 'restricted',
+          ...POD_READINESS_GATE_LABEL,
         },
       },
     });
 
-    const passphraseSecret = `${tenant.name}-pgbackrest-cipher`;
-    new BackupPassphrase(this, 'BackupPassphrase', {
+    new BackupPassphraseSync(this, 'BackupPassphrase', {
       namespace,
-      secretName: passphraseSecret,
-      generatorImage: props.passphraseJobImages.generator,
-      kubectlImage: props.passphraseJobImages.kubectl,
-      imagePullSecretNames: props.imagePullSecretNames,
+      tenantName: tenant.name,
+      passphraseSecretArn: props.backupPassphrase.secretArn,
+      readerRoleArn: props.backupPassphrase.readerRoleArn,
+      region: props.region,
     });
 
     const clusterLabels = { 'postgres-operator.crunchydata.com/cluster': tenant.name };
@@ -128,7 +149,7 @@ export class TenantDatabaseChart extends Chart {
     };
 
     this.postgresCluster = new PostgresCluster(this, 'PostgresCluster', {
-      metadata: { name: tenant.name, namespace },
+      metadata: { name: tenant.name, namespace, annotations: AUTO_CREATE_USER_SCHEMA_ANNOTATION },
       spec: {
         postgresVersion: tenant.postgresVersion,
         image: props.images.postgres?.[String(tenant.postgresVersion) as '17'],
@@ -159,10 +180,10 @@ export class TenantDatabaseChart extends Chart {
               'repo1-s3-key-type': 'web-id',
               'repo1-retention-full': String(tenant.backups.fullRetention),
               'repo1-retention-full-type': 'count',
-              // Client-side encryption; the passphrase comes from the Secret below, made in the cluster.
+              // Client-side encryption; the passphrase comes from the Secret ESO syncs from Secrets Manager.
               'repo1-cipher-type': 'aes-256-cbc',
             },
-            configuration: [{ secret: { name: passphraseSecret } }],
+            configuration: [{ secret: { name: passphraseNames(tenant.name).secret } }],
             repos: [
               {
                 name: 'repo1',

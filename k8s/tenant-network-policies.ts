@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { BACKUP_PASSPHRASE_JOB_LABEL } from './backup-passphrase';
 import { addressInCidr, toIpv4Cidr } from '../lib/config/cidr';
 
 /** PostgreSQL, through PgBouncer or directly on an instance. */
@@ -135,15 +134,6 @@ export class TenantNetworkPolicies extends Construct {
         podSelector: { matchLabels: props.instanceLabels },
         policyTypes: ['Ingress'],
         ingress: [{ from: [namespaceSelector(props.monitoringNamespace)], ports: [tcp(EXPORTER_PORT)] }],
-      },
-    });
-    new k8s.KubeNetworkPolicy(this, 'PassphraseJob', {
-      metadata: metadata('allow-passphrase-job-to-api'),
-      spec: {
-        podSelector: { matchLabels: BACKUP_PASSPHRASE_JOB_LABEL },
-        policyTypes: ['Egress'],
-        // The Job talks to the Kubernetes API only (by Service IP, so no DNS is needed).
-        egress: [{ ports: [tcp(443)] }],
       },
     });
     // kube-dns has a selector, so this peer admits its ClusterIP as well as its pods.

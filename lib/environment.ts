@@ -46,6 +46,7 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
       loadBalancerSubnetCidrs: platform.network.loadBalancerSubnetCidrs,
       loadBalancerSecurityGroup: platform.network.loadBalancerSecurityGroup,
       loadBalancerController: platform.cluster.albController!,
+      externalSecrets: platform.externalSecrets,
     });
   }
 

@@ -66,12 +66,14 @@ export const POSTGRES_OPERATOR_CHART = {
 } as const;
 
 /**
- * Images of the one-shot Job that creates each tenant's pgBackRest cipher passphrase inside
- * the cluster: a pgBackRest image (it has bash and coreutils) generates it, the official
- * kubectl image stores it. Both can be overridden in the config (`images.pgbackrest`,
- * `images.kubectl`).
+ * External Secrets Operator (ESO), installed from its Helm chart with its CRDs. It copies each
+ * tenant's pgBackRest cipher passphrase from AWS Secrets Manager into the tenant namespace.
+ * 2.0.0 is the current minor in external-secrets/external-secrets
+ * (deploy/charts/external-secrets/Chart.yaml, docs/introduction/stability-support.md: ESO
+ * supports only its newest minor); it serves `external-secrets.io/v1`.
  */
-export const BACKUP_PASSPHRASE_JOB_IMAGES = {
-  generator: 'registry.developers.crunchydata.com/crunchydata/crunchy-pgbackrest:ubi9-2.54.2-2516',
-  kubectl: 'registry.k8s.io/kubectl:v1.35.0',
+export const EXTERNAL_SECRETS_CHART = {
+  repository: 'https://charts.external-secrets.io',
+  chart: 'external-secrets',
+  version: '2.0.0',
 } as const;

@@ -1,9 +1,10 @@
-import { CfnJson, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { serviceAccountPrincipal } from './service-account-principal';
 
 /** Path inside the bucket where pgBackRest keeps repository 1. */
 export const BACKUP_REPOSITORY_PATH = '/pgbackrest/repo1';
@@ -68,20 +69,15 @@ export class BackupStorage extends Construct {
       ],
     });
 
-    const provider = props.cluster.openIdConnectProvider;
-    const issuer = provider.openIdConnectProviderIssuer;
-    // The issuer is only known at deploy time, so the condition keys are built by CloudFormation.
-    const conditions = new CfnJson(this, 'TrustConditions', {
-      value: {
-        [`${issuer}:aud`]: 'sts.amazonaws.com',
-        [`${issuer}:sub`]: props.serviceAccounts.map(
-          (name) => `system:serviceaccount:${props.namespace}:${name}`,
-        ),
-      },
-    });
     this.role = new iam.Role(this, 'Role', {
       description: `pgBackRest of namespace ${props.namespace} (IRSA)`,
-      assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: conditions }),
+      assumedBy: serviceAccountPrincipal(
+        this,
+        'TrustConditions',
+        props.cluster,
+        props.namespace,
+        props.serviceAccounts,
+      ),
       maxSessionDuration: Duration.hours(1),
     });
 

@@ -7,9 +7,15 @@ import { Construct } from 'constructs';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { StorageClassChart } from '../../k8s/storage-class-chart';
 import type { EnvironmentConfig } from '../config/schema';
-import { ALB_CONTROLLER_VERSION, KUBERNETES_RELEASES, POSTGRES_OPERATOR_CHART } from '../config/versions';
+import {
+  ALB_CONTROLLER_VERSION,
+  EXTERNAL_SECRETS_CHART,
+  KUBERNETES_RELEASES,
+  POSTGRES_OPERATOR_CHART,
+} from '../config/versions';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { ClusterAddons } from '../constructs/cluster-addons';
+import { ExternalSecretsOperator } from '../constructs/external-secrets';
 import { KubernetesCluster } from '../constructs/kubernetes-cluster';
 import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { NodePool } from '../constructs/node-pool';
@@ -37,6 +43,8 @@ export class PlatformStack extends EnvironmentStack {
   readonly accessLogBucket: s3.IBucket;
   /** The Postgres Operator; tenant resources depend on it. */
   readonly postgresOperator: PostgresOperator;
+  /** External Secrets Operator; it syncs each tenant's backup passphrase into its namespace. */
+  readonly externalSecrets: ExternalSecretsOperator;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -93,6 +101,13 @@ export class PlatformStack extends EnvironmentStack {
       images: config.images,
     });
     this.postgresOperator.chart.node.addDependency(systemPool.nodegroup);
+
+    this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
+      cluster: this.cluster,
+      ...EXTERNAL_SECRETS_CHART,
+      nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
+    });
+    this.externalSecrets.chart.node.addDependency(systemPool.nodegroup);
 
     const storage = this.cluster.addCdk8sChart(
       'StorageClass',

@@ -4,12 +4,14 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
+import { passphraseNames } from '../../k8s/backup-passphrase-sync';
 import { TenantDatabaseChart, tenantNamespace, tenantServiceNames } from '../../k8s/tenant-database-chart';
 import type { DatabaseImages, EnvironmentImages } from '../config/images-schema';
 import type { TenantConfig } from '../config/tenant-schema';
-import { BACKUP_PASSPHRASE_JOB_IMAGES } from '../config/versions';
 import { LOAD_BALANCER_LOG_PREFIX } from '../constructs/access-log-bucket';
+import { BackupPassphrase } from '../constructs/backup-passphrase';
 import { BACKUP_REPOSITORY_PATH, BackupStorage } from '../constructs/backup-storage';
+import type { ExternalSecretsOperator } from '../constructs/external-secrets';
 import type { PostgresOperator } from '../constructs/postgres-operator';
 import { READ_ONLY_PORT, READ_WRITE_PORT, TenantPrivateLink } from '../constructs/tenant-private-link';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
@@ -38,6 +40,8 @@ export interface TenantStackProps extends EnvironmentStackProps {
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   /** The AWS Load Balancer Controller; TargetGroupBindings are applied after it. */
   readonly loadBalancerController: Construct;
+  /** External Secrets Operator; the passphrase's SecretStore and ExternalSecret are applied after it. */
+  readonly externalSecrets: ExternalSecretsOperator;
 }
 
 /**
@@ -48,6 +52,8 @@ export interface TenantStackProps extends EnvironmentStackProps {
 export class TenantStack extends EnvironmentStack {
   /** Backup bucket, key and role. */
   readonly backup: BackupStorage;
+  /** The backup passphrase in Secrets Manager, and the role that syncs it into the namespace. */
+  readonly passphrase: BackupPassphrase;
   /** Load balancer, target groups and endpoint service. */
   readonly privateLink: TenantPrivateLink;
   /** The manifest that applies the tenant's Kubernetes objects. */
@@ -64,6 +70,13 @@ export class TenantStack extends EnvironmentStack {
       namespace,
       serviceAccounts: names.serviceAccounts,
       accessLogBucket: props.accessLogBucket,
+    });
+
+    this.passphrase = new BackupPassphrase(this, 'BackupPassphrase', {
+      cluster: props.cluster,
+      namespace,
+      readerServiceAccount: passphraseNames(tenant.name).reader,
+      key: this.backup.key,
     });
 
     this.privateLink = new TenantPrivateLink(this, 'PrivateLink', {
@@ -94,16 +107,25 @@ export class TenantStack extends EnvironmentStack {
         readWriteTargetGroupArn: this.privateLink.readWriteTargets.targetGroupArn,
         readOnlyTargetGroupArn: this.privateLink.readOnlyTargets?.targetGroupArn,
       },
-      passphraseJobImages: {
-        generator: images.pgbackrest ?? BACKUP_PASSPHRASE_JOB_IMAGES.generator,
-        kubectl: props.environmentImages.kubectl ?? BACKUP_PASSPHRASE_JOB_IMAGES.kubectl,
+      backupPassphrase: {
+        secretArn: this.passphrase.secret.secretArn,
+        readerRoleArn: this.passphrase.readerRole.roleArn,
       },
     });
     this.database = new eks.KubernetesManifest(this, 'Database', {
       cluster: props.cluster,
       manifest: chart.toJson(),
+      // `kubectl apply` on create too: a namespace or Secret that already exists (made by hand,
+      // e.g. a registry pull Secret's namespace, or left by an earlier stack) is adopted instead
+      // of failing `kubectl create` and rolling the stack back (aws-eks-v2 KubernetesManifest
+      // `overwrite`; custom-resource-handlers aws-eks-v2 kubectl-handler apply).
+      overwrite: true,
     });
-    this.database.node.addDependency(props.postgresOperator.chart, props.loadBalancerController);
+    this.database.node.addDependency(
+      props.postgresOperator.chart,
+      props.loadBalancerController,
+      props.externalSecrets.chart,
+    );
 
     new CfnOutput(this, 'Namespace', { description: 'Kubernetes namespace of the tenant', value: namespace });
     new CfnOutput(this, 'PgBouncerService', {
@@ -135,6 +157,10 @@ export class TenantStack extends EnvironmentStack {
     new CfnOutput(this, 'BackupBucket', {
       description: 'pgBackRest repository bucket',
       value: this.backup.bucket.bucketName,
+    });
+    new CfnOutput(this, 'BackupPassphraseSecret', {
+      description: 'ARN of the Secrets Manager secret holding the pgBackRest cipher passphrase (retained)',
+      value: this.passphrase.secret.secretArn,
     });
   }
 }

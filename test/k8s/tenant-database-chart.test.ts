@@ -28,9 +28,9 @@ function synthTenant(tenant: TenantConfig, overrides: Partial<TenantDatabaseChar
       readOnlyTargetGroupArn:
         'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/ro/0123456789abcdef',
     },
-    passphraseJobImages: {
-      generator: 'registry.example.com/pg/crunchy-pgbackrest:ubi9-2.54.2-2516',
-      kubectl: 'registry.example.com/k8s/kubectl:v1.35.0',
+    backupPassphrase: {
+      secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-cipher-AbCdEf',
+      readerRoleArn: 'arn:aws:iam::111111111111:role/orders-passphrase-reader',
     },
     ...overrides,
   });

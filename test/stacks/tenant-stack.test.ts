@@ -1,5 +1,4 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { BACKUP_PASSPHRASE_JOB_IMAGES } from '../../lib/config/versions';
 import { createEnvironmentStacks, EnvironmentStacks } from '../../lib/environment';
 import { manifestsOf } from '../conformance/template-manifests';
 import { configWith, exampleConfig, newApp } from '../util';
@@ -120,7 +119,7 @@ describe('backup role', () => {
     expect(statement.Principal.Federated).toEqual({
       'Fn::ImportValue': expect.stringMatching(/OidcProvider/),
     });
-    const conditions = only('Custom::AWSCDKCfnJson').resource.Properties.Value;
+    const conditions = only('Custom::AWSCDKCfnJson', 'BackupTrustConditions').resource.Properties.Value;
     const rendered = JSON.stringify(conditions);
     expect(rendered).toContain('system:serviceaccount:tenant-orders:orders-instance');
     expect(rendered).toContain('system:serviceaccount:tenant-orders:orders-pgbackrest');
@@ -164,29 +163,6 @@ describe('database manifest', () => {
     expect(dependencies).toEqual(['example-platform']);
     const manifest = stacks.tenants.orders.database;
     expect(manifest.node.dependencies).toContain(stacks.platform.postgresOperator.chart);
-  });
-
-  test('creates the backup passphrase with the pinned images, or the configured ones', () => {
-    const jobImages = (stack: Template) => {
-      const job = manifestsOf(stack.toJSON())[0].objects.find((o) => o.kind === 'Job') as any;
-      const pod = job.spec.template.spec;
-      return [pod.initContainers[0].image, pod.containers[0].image];
-    };
-    expect(jobImages(orders)).toEqual([
-      BACKUP_PASSPHRASE_JOB_IMAGES.generator,
-      BACKUP_PASSPHRASE_JOB_IMAGES.kubectl,
-    ]);
-    const custom = createEnvironmentStacks(
-      newApp(),
-      configWith((d) => {
-        d.images.kubectl = 'registry.example.com/k8s/kubectl:v1.35.2';
-        d.tenants[0].images = { pgbackrest: 'registry.example.com/pg/crunchy-pgbackrest:ubi9-2.56.0-2530' };
-      }),
-    );
-    expect(jobImages(Template.fromStack(custom.tenants.orders))).toEqual([
-      'registry.example.com/pg/crunchy-pgbackrest:ubi9-2.56.0-2530',
-      'registry.example.com/k8s/kubectl:v1.35.2',
-    ]);
   });
 
   test('carries the bucket name and role ARN as CloudFormation references, not copies', () => {
