@@ -3,7 +3,14 @@
  * database over PrivateLink, generated from the configuration.
  */
 import type { EnvironmentConfig } from './config/schema';
-import { READ_ONLY_PORT, READ_WRITE_PORT } from './constructs/tenant-private-link';
+import { NLB_TCP_IDLE_TIMEOUT_SECONDS, READ_ONLY_PORT, READ_WRITE_PORT } from './constructs/tenant-private-link';
+
+/**
+ * The client keepalive settings the document recommends (libpq `keepalives_*`, PostgreSQL docs
+ * "Parameter Key Words"): the first probe after a minute of silence, well inside the load
+ * balancer's idle timeout, then every 10 s, giving up after 6 unanswered probes.
+ */
+export const CLIENT_KEEPALIVES = { idle: 60, interval: 10, count: 6 } as const;
 
 /** What the document needs besides the configuration. */
 export interface OnboardingOptions {
@@ -90,6 +97,38 @@ export function onboardingDocument(
     ...(tenant.users.length === 0 ? ['# no users are configured for this tenant yet'] : []),
     '```',
     '',
+    '## 5. Where your tables go',
+    '',
+    'Each user has a schema of its own name in each of its databases, owned by it and first on its',
+    "default `search_path` (`\"$user\", public`): tables created without a schema name land there.",
+    'Since PostgreSQL 15 ordinary users may not create objects in `public`.',
+    '',
+    ...tenant.users.map((user) => `- \`${user.name}\`: ${userSchemas(user)}`),
+    '',
+    '## 6. Keep idle connections open',
+    '',
+    `The load balancer in front of the database drops a TCP connection that has carried nothing for ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds.`,
+    `Enable TCP keepalives in your clients, with the first probe well below ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds, so idle pooled connections stay open:`,
+    '',
+    `- libpq (psql, psycopg, most drivers built on it): \`keepalives=1 keepalives_idle=${CLIENT_KEEPALIVES.idle} keepalives_interval=${CLIENT_KEEPALIVES.interval} keepalives_count=${CLIENT_KEEPALIVES.count}\` in the connection string.`,
+    `- Drivers that only switch keepalives on (e.g. JDBC \`tcpKeepAlive=true\`) use the operating system's timers: on Linux set \`net.ipv4.tcp_keepalive_time\` below ${NLB_TCP_IDLE_TIMEOUT_SECONDS} (the default is 7200).`,
+    `- Or let your connection pool retire connections idle for less than ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds.`,
+    '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * Where PGO creates a user's schema: in each of its databases, unless the user has none or its
+ * name is one PGO reserves (PGO internal/postgres/users.go `WriteUsersSchemasInPostgreSQL`,
+ * `RESERVED_SCHEMA_NAMES`).
+ */
+function userSchemas(user: { readonly name: string; readonly databases: string[] }): string {
+  if (['pgbouncer', 'monitor'].includes(user.name)) {
+    return 'no schema of its own (the name is reserved by the operator); ask the provider for one';
+  }
+  if (user.databases.length === 0) {
+    return 'no database of its own, so no schema of its own; ask the provider for one';
+  }
+  return user.databases.map((database) => `schema \`${user.name}\` in \`${database}\``).join(', ');
 }

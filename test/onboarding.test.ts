@@ -1,4 +1,5 @@
-import { onboardingDocument } from '../lib/onboarding';
+import { NLB_TCP_IDLE_TIMEOUT_SECONDS } from '../lib/constructs/tenant-private-link';
+import { CLIENT_KEEPALIVES, onboardingDocument } from '../lib/onboarding';
 import { findSecrets } from './secret-scan';
 import { configWith, exampleConfig } from './util';
 
@@ -47,5 +48,23 @@ test('contains no secret material', () => {
 test('an unknown tenant is an error naming the known ones', () => {
   expect(() => onboardingDocument(exampleConfig(), 'billing')).toThrow(
     'tenant "billing" is not in the configuration; tenants: orders, analytics',
+  );
+});
+
+test("tells each user the schema PGO creates for it, named after the user, in each of its databases", () => {
+  // PGO internal/postgres/users.go WriteUsersSchemasInPostgreSQL: one schema per database of the
+  // user, none for users without databases or with a reserved name.
+  const document = onboardingDocument(exampleConfig(), 'analytics');
+  expect(document).toContain('- `analytics-etl`: schema `analytics-etl` in `warehouse`');
+  expect(document).toContain('- `analytics-reader`: no database of its own, so no schema of its own');
+  expect(document).toContain('`"$user", public`');
+});
+
+test('asks for client keepalives whose first probe comes before the load balancer drops an idle connection', () => {
+  expect(CLIENT_KEEPALIVES.idle + CLIENT_KEEPALIVES.interval).toBeLessThan(NLB_TCP_IDLE_TIMEOUT_SECONDS);
+  const document = onboardingDocument(exampleConfig(), 'orders');
+  expect(document).toContain(`carried nothing for ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds`);
+  expect(document).toContain(
+    `keepalives=1 keepalives_idle=${CLIENT_KEEPALIVES.idle} keepalives_interval=${CLIENT_KEEPALIVES.interval} keepalives_count=${CLIENT_KEEPALIVES.count}`,
   );
 });

@@ -9,6 +9,16 @@ import { Construct } from 'constructs';
 export const READ_WRITE_PORT = 5432;
 /** Port customers connect to for reads from the replicas. */
 export const READ_ONLY_PORT = 5433;
+/**
+ * Seconds a TCP connection may stay idle before the NLB drops it (listener attribute
+ * `tcp.idle_timeout.seconds`, 60 to 6000 s; Elastic Load Balancing docs, "Update the TCP idle
+ * timeout"). Kept at 350 s on purpose, the NLB's default and the idle timeout of NAT
+ * gateways, so one figure holds on every AWS hop a client may cross; long-lived idle
+ * connections stay open with TCP keepalives sent more often than this, by PgBouncer and
+ * PostgreSQL on the server side and by the client (the onboarding document says so).
+ */
+export const NLB_TCP_IDLE_TIMEOUT_SECONDS = 350;
+
 /** Port the pods listen on, behind both listeners. */
 const POD_PORT = 5432;
 
@@ -145,6 +155,7 @@ export class TenantPrivateLink extends Construct {
       port,
       protocol: elbv2.Protocol.TCP,
       defaultTargetGroups: [targets],
+      tcpIdleTimeout: Duration.seconds(NLB_TCP_IDLE_TIMEOUT_SECONDS),
     });
     return targets;
   }

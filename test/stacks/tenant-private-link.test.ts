@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { NLB_TCP_IDLE_TIMEOUT_SECONDS } from '../../lib/constructs/tenant-private-link';
 import { createEnvironmentStacks } from '../../lib/environment';
 import { describeToken, manifestsOf } from '../conformance/template-manifests';
 import { configWith, exampleConfig, newApp, problemsOf } from '../util';
@@ -86,6 +87,17 @@ describe('listeners and target groups', () => {
     for (const [, listener] of ofType('AWS::ElasticLoadBalancingV2::Listener')) {
       expect(listener.Properties.Protocol).toBe('TCP');
     }
+  });
+
+  test('every listener drops idle connections after the one documented timeout, within the NLB range', () => {
+    // ELB docs "Update the TCP idle timeout": listener attribute tcp.idle_timeout.seconds, 60-6000 s.
+    expect(NLB_TCP_IDLE_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(60);
+    expect(NLB_TCP_IDLE_TIMEOUT_SECONDS).toBeLessThanOrEqual(6000);
+    const timeouts = ofType('AWS::ElasticLoadBalancingV2::Listener').map(([, listener]) => listener.Properties.ListenerAttributes);
+    expect(timeouts).toEqual([
+      [{ Key: 'tcp.idle_timeout.seconds', Value: String(NLB_TCP_IDLE_TIMEOUT_SECONDS) }],
+      [{ Key: 'tcp.idle_timeout.seconds', Value: String(NLB_TCP_IDLE_TIMEOUT_SECONDS) }],
+    ]);
   });
 
   test('target groups take pod IPs on 5432, checked on the traffic port, tuned for fast failover', () => {
