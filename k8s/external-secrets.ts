@@ -81,7 +81,11 @@ export class SecretStore extends ApiObject {
 
 /** An ExternalSecret custom resource. */
 export class ExternalSecret extends ApiObject {
-  constructor(scope: Construct, id: string, props: { metadata: NamespacedMetadata; spec: ExternalSecretSpec }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { metadata: NamespacedMetadata; spec: ExternalSecretSpec },
+  ) {
     super(scope, id, { apiVersion: EXTERNAL_SECRETS_API_VERSION, kind: 'ExternalSecret', ...props });
   }
 }

@@ -3,7 +3,11 @@
  * database over PrivateLink, generated from the configuration.
  */
 import type { EnvironmentConfig } from './config/schema';
-import { NLB_TCP_IDLE_TIMEOUT_SECONDS, READ_ONLY_PORT, READ_WRITE_PORT } from './constructs/tenant-private-link';
+import {
+  NLB_TCP_IDLE_TIMEOUT_SECONDS,
+  READ_ONLY_PORT,
+  READ_WRITE_PORT,
+} from './constructs/tenant-private-link';
 
 /**
  * The client keepalive settings the document recommends (libpq `keepalives_*`, PostgreSQL docs
@@ -100,7 +104,7 @@ export function onboardingDocument(
     '## 5. Where your tables go',
     '',
     'Each user has a schema of its own name in each of its databases, owned by it and first on its',
-    "default `search_path` (`\"$user\", public`): tables created without a schema name land there.",
+    'default `search_path` (`"$user", public`): tables created without a schema name land there.',
     'Since PostgreSQL 15 ordinary users may not create objects in `public`.',
     '',
     ...tenant.users.map((user) => `- \`${user.name}\`: ${userSchemas(user)}`),

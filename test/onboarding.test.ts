@@ -51,7 +51,7 @@ test('an unknown tenant is an error naming the known ones', () => {
   );
 });
 
-test("tells each user the schema PGO creates for it, named after the user, in each of its databases", () => {
+test('tells each user the schema PGO creates for it, named after the user, in each of its databases', () => {
   // PGO internal/postgres/users.go WriteUsersSchemasInPostgreSQL: one schema per database of the
   // user, none for users without databases or with a reserved name.
   const document = onboardingDocument(exampleConfig(), 'analytics');

@@ -5,6 +5,13 @@ const SECRET_PATTERNS: [string, RegExp][] = [
   ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ['password field', /"(password|passwd|passphrase|secretAccessKey|secret_access_key)"\s*:/i],
   ['pgBackRest secret option', /"repo\d+-(cipher-pass|s3-key-secret|s3-key)"/],
+  // A pgBackRest configuration file with a value; an ESO template reference (`{{ .x }}`) is no value.
+  [
+    'pgBackRest secret in a configuration file',
+    /repo\d+-(cipher-pass|s3-key-secret|s3-key)\s*=\s*(?!\{\{)[^\s"\\]/,
+  ],
+  // A Secrets Manager secret whose value is written in the template instead of generated.
+  ['Secrets Manager secret value', /"SecretString"\s*:/],
   ['Kubernetes Secret object', /"kind"\s*:\s*"Secret"/],
   ['connection string with a password', /postgres(ql)?:\/\/[^:/\s"]+:[^@\s"]+@/],
 ];

@@ -15,6 +15,15 @@ if (!available) {
 }
 const describeWithSchemas = available ? describe : describe.skip;
 
+/**
+ * Kinds checked by their TypeScript interfaces only, while no schema for them can be had
+ * offline: External Secrets Operator's CRDs are not in ../shared/schemas, and the only npm
+ * package of ESO models (`@kubernetes-models/external-secrets` 2.0.0) is generated from ESO
+ * 0.16's Go types, not from the CRDs of the pinned 2.0 chart (see k8s/external-secrets.ts).
+ * A kind leaves this list by itself as soon as the schema directory has its CRD.
+ */
+const TYPED_ONLY_KINDS = ['external-secrets.io/v1 ExternalSecret', 'external-secrets.io/v1 SecretStore'];
+
 describeWithSchemas('every Kubernetes object the app applies conforms to its schema', () => {
   let schemas: KubernetesSchemas;
   let objects: { source: string; object: any }[];
@@ -49,10 +58,28 @@ describeWithSchemas('every Kubernetes object the app applies conforms to its sch
   });
 
   test('each object validates against the Kubernetes 1.35 or CRD schema', () => {
-    const problems = objects.flatMap(({ source, object }) =>
-      schemas.validate(object).map((p) => `${source}: ${p}`),
-    );
+    const known = new Set(schemas.knownKinds());
+    const typedOnly = TYPED_ONLY_KINDS.filter((kind) => !known.has(kind));
+    if (typedOnly.length > 0) {
+      process.stderr.write(
+        `\nNOTICE: checked by TypeScript types only, no schema offline: ${typedOnly.join(', ')}\n`,
+      );
+    }
+    const problems = objects
+      .filter(({ object }) => !typedOnly.includes(`${object.apiVersion} ${object.kind}`))
+      .flatMap(({ source, object }) => schemas.validate(object).map((p) => `${source}: ${p}`));
     expect(problems).toEqual([]);
+  });
+
+  test('only the External Secrets kinds go without a schema, and the app does apply them', () => {
+    const known = new Set(schemas.knownKinds());
+    const withoutSchema = [...new Set(objects.map(({ object }) => `${object.apiVersion} ${object.kind}`))]
+      .filter((kind) => !known.has(kind))
+      .sort();
+    expect(withoutSchema).toEqual(TYPED_ONLY_KINDS.filter((kind) => !known.has(kind)));
+    expect(objects.map(({ object }) => `${object.apiVersion} ${object.kind}`)).toEqual(
+      expect.arrayContaining(TYPED_ONLY_KINDS),
+    );
   });
 });
 

@@ -37,7 +37,9 @@ describe('the passphrase secret', () => {
 
   test("is encrypted with the tenant's backup key", () => {
     const secret = resources[logicalIdOf('AWS::SecretsManager::Secret', 'BackupPassphrase')];
-    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf('AWS::KMS::Key', 'Backup'), 'Arn'] });
+    expect(secret.Properties.KmsKeyId).toEqual({
+      'Fn::GetAtt': [logicalIdOf('AWS::KMS::Key', 'Backup'), 'Arn'],
+    });
   });
 
   test('is retained like the bucket and its key, when the stack or the tenant goes away', () => {
@@ -47,7 +49,11 @@ describe('the passphrase secret', () => {
       ['AWS::KMS::Key', 'Backup'],
     ]) {
       const resource = resources[logicalIdOf(type, prefix)];
-      expect([type, resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual([type, 'Retain', 'Retain']);
+      expect([type, resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual([
+        type,
+        'Retain',
+        'Retain',
+      ]);
     }
   });
 
@@ -66,7 +72,8 @@ describe('the reader role', () => {
     const trust = resources[roleId()].Properties.AssumeRolePolicyDocument.Statement;
     expect(trust).toHaveLength(1);
     expect(trust[0].Action).toBe('sts:AssumeRoleWithWebIdentity');
-    const trustConditions = resources[logicalIdOf('Custom::AWSCDKCfnJson', 'BackupPassphraseTrustConditions')];
+    const trustConditions =
+      resources[logicalIdOf('Custom::AWSCDKCfnJson', 'BackupPassphraseTrustConditions')];
     const conditions = JSON.parse(renderTokens(trustConditions.Properties.Value, () => '<issuer>'));
     expect(conditions).toEqual({
       '<issuer>:aud': 'sts.amazonaws.com',
@@ -105,12 +112,14 @@ describe('the reader role', () => {
 });
 
 describe('the sync in the namespace', () => {
-  test("points ESO at the secret and the reader role by reference, so the manifest holds no value", () => {
+  test('points ESO at the secret and the reader role by reference, so the manifest holds no value', () => {
     const [manifest] = manifestsOf(orders.toJSON());
     const raw = JSON.stringify(resources[manifest.logicalId].Properties.Manifest);
     const secretId = logicalIdOf('AWS::SecretsManager::Secret', 'BackupPassphrase');
     expect(raw).toContain(`{"Ref":"${secretId}"}`);
-    expect(raw).toContain(`{"Fn::GetAtt":["${logicalIdOf('AWS::IAM::Role', 'BackupPassphraseReaderRole')}","Arn"]}`);
+    expect(raw).toContain(
+      `{"Fn::GetAtt":["${logicalIdOf('AWS::IAM::Role', 'BackupPassphraseReaderRole')}","Arn"]}`,
+    );
   });
 
   test('is applied after External Secrets Operator, whose CRDs and webhook it needs', () => {

@@ -93,7 +93,9 @@ describe('listeners and target groups', () => {
     // ELB docs "Update the TCP idle timeout": listener attribute tcp.idle_timeout.seconds, 60-6000 s.
     expect(NLB_TCP_IDLE_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(60);
     expect(NLB_TCP_IDLE_TIMEOUT_SECONDS).toBeLessThanOrEqual(6000);
-    const timeouts = ofType('AWS::ElasticLoadBalancingV2::Listener').map(([, listener]) => listener.Properties.ListenerAttributes);
+    const timeouts = ofType('AWS::ElasticLoadBalancingV2::Listener').map(
+      ([, listener]) => listener.Properties.ListenerAttributes,
+    );
     expect(timeouts).toEqual([
       [{ Key: 'tcp.idle_timeout.seconds', Value: String(NLB_TCP_IDLE_TIMEOUT_SECONDS) }],
       [{ Key: 'tcp.idle_timeout.seconds', Value: String(NLB_TCP_IDLE_TIMEOUT_SECONDS) }],

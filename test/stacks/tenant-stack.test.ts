@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createEnvironmentStacks, EnvironmentStacks } from '../../lib/environment';
 import { manifestsOf } from '../conformance/template-manifests';
@@ -163,6 +165,29 @@ describe('database manifest', () => {
     expect(dependencies).toEqual(['example-platform']);
     const manifest = stacks.tenants.orders.database;
     expect(manifest.node.dependencies).toContain(stacks.platform.postgresOperator.chart);
+  });
+
+  test('is created with kubectl apply, so an existing namespace is adopted instead of rolling the stack back', () => {
+    // The aws-eks-v2 kubectl handler runs `kubectl create` on Create, which fails on any object
+    // that already exists, unless the resource's Overwrite property is "true"; then it runs
+    // `kubectl apply`. Read that rule from the handler this aws-cdk-lib ships.
+    const handler = fs.readFileSync(
+      path.join(
+        path.dirname(require.resolve('aws-cdk-lib')),
+        'custom-resource-handlers/dist/aws-eks-v2/kubectl-handler/apply/__init__.py',
+      ),
+      'utf8',
+    );
+    expect(handler).toContain("overwrite     = props.get('Overwrite', 'false').lower() == 'true'");
+    expect(handler).toMatch(/if overwrite:\s+kubectl\('apply', manifest_file/);
+    expect(handler).toMatch(/else:[^]*?kubectl\('create', manifest_file/);
+
+    const createVerb = (properties: any) =>
+      String(properties.Overwrite ?? 'false').toLowerCase() === 'true' ? 'apply' : 'create';
+    const [manifest] = manifestsOf(ordersJson);
+    const properties = ordersJson.Resources[manifest.logicalId].Properties;
+    expect(createVerb(properties)).toBe('apply');
+    expect(manifest.objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'tenant-orders' } });
   });
 
   test('carries the bucket name and role ARN as CloudFormation references, not copies', () => {
