@@ -110,6 +110,7 @@ describe('logical IDs of stateful resources', () => {
       'AWS::Logs::LogGroup KubernetesClusterKubectlProviderframeworkonEventLogGroup4A64E66D',
       'AWS::Logs::LogGroup NetworkFlowLogGroup4F8CEEEF',
       'AWS::S3::Bucket AccessLogsBucketCD784A59',
+      'Custom::AWSCDK-EKS-HelmChart ExternalSecretsChart36758DB9',
       'Custom::AWSCDK-EKS-HelmChart PostgresOperatorChart01690BC2',
       'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterStorageClassFF7C6EFF',
@@ -124,6 +125,7 @@ describe('logical IDs of stateful resources', () => {
         'AWS::ElasticLoadBalancingV2::LoadBalancer PrivateLinkLoadBalancer18F7DFD2',
         'AWS::KMS::Key BackupKey570ED138',
         'AWS::S3::Bucket BackupBucketBC94E555',
+        'AWS::SecretsManager::Secret BackupPassphraseSecretDFC46DDE',
         'Custom::AWSCDK-EKS-KubernetesResource DatabaseB269D8BB',
       ]);
     }

@@ -86,6 +86,7 @@ export const STATEFUL_RESOURCE_TYPES = [
   'AWS::KMS::Key',
   'AWS::Logs::LogGroup',
   'AWS::S3::Bucket',
+  'AWS::SecretsManager::Secret',
   'Custom::AWSCDK-EKS-KubernetesResource',
   'Custom::AWSCDK-EKS-HelmChart',
 ];
