@@ -29,9 +29,11 @@ export interface AwsSecretStoreProvider {
   readonly service: 'SecretsManager' | 'ParameterStore';
   readonly region: string;
   /**
-   * `jwt.serviceAccountRef`: ESO requests a token for that service account and assumes the
-   * role named by its `eks.amazonaws.com/role-arn` annotation (IRSA), so the controller itself
-   * holds no AWS credentials (ESO docs/provider/aws-access.md, "EKS Service Account credentials").
+   * `jwt.serviceAccountRef`: ESO requests a token for that service account, for the audience
+   * `sts.amazonaws.com` unless its `eks.amazonaws.com/audience` annotation says otherwise, and
+   * assumes the role named by its `eks.amazonaws.com/role-arn` annotation (IRSA), so the
+   * controller itself holds no AWS credentials (ESO docs/provider/aws-access.md, "EKS Service
+   * Account credentials"; the AWS provider's auth.go `roleARNAnnotation`, `defaultTokenAudience`).
    */
   readonly auth: { readonly jwt: { readonly serviceAccountRef: { readonly name: string } } };
 }

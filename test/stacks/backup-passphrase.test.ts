@@ -75,6 +75,8 @@ describe('the reader role', () => {
     const trustConditions =
       resources[logicalIdOf('Custom::AWSCDKCfnJson', 'BackupPassphraseTrustConditions')];
     const conditions = JSON.parse(renderTokens(trustConditions.Properties.Value, () => '<issuer>'));
+    // ESO requests the service account's token for `sts.amazonaws.com` (its AWS provider's
+    // auth.go `defaultTokenAudience`); the trust must expect exactly that audience.
     expect(conditions).toEqual({
       '<issuer>:aud': 'sts.amazonaws.com',
       '<issuer>:sub': [`system:serviceaccount:tenant-orders:${passphraseNames('orders').reader}`],
