@@ -25,31 +25,20 @@ import {
 } from '../../k8s/tenant-flows';
 import type { TenantConfig } from '../../lib/config/tenant-schema';
 import { exampleConfig } from '../util';
+import { tenantChartProps } from './tenant-chart-fixture';
 
 /** The example's network: VPC 10.40.0.0/16 (load balancer subnets 10.40.12-23.x), Services 172.20.0.0/16. */
 const LOAD_BALANCER_CIDRS = ['10.40.12.0/22', '10.40.16.0/22', '10.40.20.0/22'];
 const SERVICE_CIDR = '172.20.0.0/16';
 
 function tenantPolicies(tenant: TenantConfig): NetworkPolicyObject[] {
-  const chart = new TenantDatabaseChart(Testing.app(), 'tenant', {
-    tenant,
-    images: {},
-    imagePullSecretNames: [],
-    region: 'eu-west-1',
-    backupBucketName: 'backups',
-    backupRepositoryPath: '/pgbackrest/repo1',
-    backupRoleArn: 'arn:aws:iam::111111111111:role/backup',
-    network: { loadBalancerCidrs: LOAD_BALANCER_CIDRS, serviceCidr: SERVICE_CIDR },
-    loadBalancer: {
-      securityGroupId: 'sg-0123456789abcdef0',
-      readWriteTargetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/rw/0123',
-      readOnlyTargetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/ro/0123',
-    },
-    passphraseJobImages: {
-      generator: 'registry.example.com/gen:1',
-      kubectl: 'registry.example.com/kubectl:1',
-    },
-  });
+  const chart = new TenantDatabaseChart(
+    Testing.app(),
+    'tenant',
+    tenantChartProps(tenant, {
+      network: { loadBalancerCidrs: LOAD_BALANCER_CIDRS, serviceCidr: SERVICE_CIDR },
+    }),
+  );
   return Testing.synth(chart).filter((o) => o.kind === 'NetworkPolicy');
 }
 

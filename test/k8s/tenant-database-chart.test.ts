@@ -1,40 +1,11 @@
-import { Testing } from 'cdk8s';
 import { DATABASE_TAINT_KEY, NODE_POOL_LABEL } from '../../k8s/node-pools';
-import {
-  TenantDatabaseChart,
-  TenantDatabaseChartProps,
-  tenantServiceNames,
-} from '../../k8s/tenant-database-chart';
+import { TenantDatabaseChartProps, tenantServiceNames } from '../../k8s/tenant-database-chart';
 import type { TenantConfig } from '../../lib/config/tenant-schema';
 import { configWith, exampleConfig } from '../util';
+import { synthTenantChart } from './tenant-chart-fixture';
 
 function synthTenant(tenant: TenantConfig, overrides: Partial<TenantDatabaseChartProps> = {}): any[] {
-  const chart = new TenantDatabaseChart(Testing.app(), 'tenant', {
-    tenant,
-    images: {},
-    imagePullSecretNames: [],
-    region: 'eu-west-1',
-    backupBucketName: 'orders-backups',
-    backupRepositoryPath: '/pgbackrest/repo1',
-    backupRoleArn: 'arn:aws:iam::111111111111:role/orders-backup',
-    network: {
-      loadBalancerCidrs: ['10.40.12.0/22', '10.40.16.0/22', '10.40.20.0/22'],
-      serviceCidr: '172.20.0.0/16',
-    },
-    loadBalancer: {
-      securityGroupId: 'sg-0123456789abcdef0',
-      readWriteTargetGroupArn:
-        'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/rw/0123456789abcdef',
-      readOnlyTargetGroupArn:
-        'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/ro/0123456789abcdef',
-    },
-    backupPassphrase: {
-      secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-cipher-AbCdEf',
-      readerRoleArn: 'arn:aws:iam::111111111111:role/orders-passphrase-reader',
-    },
-    ...overrides,
-  });
-  return Testing.synth(chart);
+  return synthTenantChart(tenant, overrides);
 }
 
 const [ordersTenant, analyticsTenant] = exampleConfig().tenants;

@@ -3,38 +3,23 @@
  * ready only once the NLB sends them traffic, a schema per user, and the backup passphrase
  * synced from Secrets Manager.
  */
-import { Testing } from 'cdk8s';
 import {
   CIPHER_CONFIG_KEY,
   PASSPHRASE_REFRESH_INTERVAL,
   passphraseNames,
 } from '../../k8s/backup-passphrase-sync';
-import { TenantDatabaseChart, tenantNamespace } from '../../k8s/tenant-database-chart';
+import { tenantNamespace } from '../../k8s/tenant-database-chart';
 import type { TenantConfig } from '../../lib/config/tenant-schema';
 import { exampleConfig } from '../util';
+import { synthTenantChart } from './tenant-chart-fixture';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-cipher-AbCdEf';
 const READER_ROLE_ARN = 'arn:aws:iam::111111111111:role/orders-passphrase-reader';
 
 function synthTenant(tenant: TenantConfig): any[] {
-  return Testing.synth(
-    new TenantDatabaseChart(Testing.app(), 'tenant', {
-      tenant,
-      images: {},
-      imagePullSecretNames: [],
-      region: 'eu-west-1',
-      backupBucketName: 'orders-backups',
-      backupRepositoryPath: '/pgbackrest/repo1',
-      backupRoleArn: 'arn:aws:iam::111111111111:role/orders-backup',
-      vpcCidr: '10.40.0.0/16',
-      loadBalancer: {
-        securityGroupId: 'sg-0123456789abcdef0',
-        readWriteTargetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/rw/0123',
-        readOnlyTargetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/ro/0123',
-      },
-      backupPassphrase: { secretArn: SECRET_ARN, readerRoleArn: READER_ROLE_ARN },
-    }),
-  );
+  return synthTenantChart(tenant, {
+    backupPassphrase: { secretArn: SECRET_ARN, readerRoleArn: READER_ROLE_ARN },
+  });
 }
 
 const [orders] = exampleConfig().tenants;
