@@ -38,9 +38,6 @@ export const databaseImagesSchema = z.strictObject({
 
 /** Environment-wide image settings: defaults for every tenant, and the operator's own image. */
 export const environmentImagesSchema = databaseImagesSchema.extend({
-  kubectl: imageReference
-    .optional()
-    .meta({ description: "kubectl image of the Job that stores each tenant's backup passphrase." }),
   operator: imageReference.optional().meta({ description: 'The Postgres Operator (PGO) controller image.' }),
   pullSecretNames: z
     .array(
