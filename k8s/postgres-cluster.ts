@@ -113,16 +113,18 @@ export interface PostgresClusterSpec {
       readonly replicas: number;
       readonly image?: string;
       readonly resources?: ResourceRequirements;
+      /** PgBouncer settings; `global` goes to the [pgbouncer] section (values are strings). */
+      readonly config?: { readonly global?: Record<string, string> };
     };
   };
   readonly replicaService?: { readonly type: 'ClusterIP' };
   readonly monitoring?: { readonly pgmonitor: { readonly exporter: { readonly image?: string } } };
   readonly users?: PostgresUserSpec[];
-  readonly patroni?: {
-    readonly dynamicConfiguration: {
-      readonly postgresql: { readonly parameters: Record<string, string | number | boolean> };
-    };
-  };
+  /**
+   * PostgreSQL settings. PGO's CRD validates `parameters` at admission (CEL rules refuse the
+   * names PGO owns; at most 50; values int-or-string), unlike Patroni's dynamicConfiguration.
+   */
+  readonly config?: { readonly parameters?: Record<string, string> };
 }
 
 /** Properties of {@link PostgresCluster}. */

@@ -3,14 +3,14 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
-import { defaultParameters } from './postgres-parameters';
+import { tunedSettings } from './postgres-parameters';
 import { Placement, PostgresCluster } from './postgres-cluster';
 import { DATABASE_STORAGE_CLASS } from './storage-class-chart';
 import { TargetGroupBinding } from './target-group-binding';
 import { POSTGRES_PORT, TenantNetworkPolicies } from './tenant-network-policies';
 import type { DatabaseImages } from '../lib/config/images-schema';
-import { parseQuantity } from '../lib/config/quantity';
-import type { TenantConfig } from '../lib/config/tenant-schema';
+import { postgresValue } from '../lib/config/postgres-parameter-rules';
+import { instanceSize, type TenantConfig } from '../lib/config/tenant-schema';
 
 /** Name of the one instance set of every tenant cluster. */
 export const INSTANCE_SET = 'pg';
@@ -142,11 +142,12 @@ export class TenantDatabaseChart extends Chart {
     };
     const pgBouncerSelector = { ...clusterLabels, 'postgres-operator.crunchydata.com/role': 'pgbouncer' };
     const resources = { cpu: tenant.cpu, memory: tenant.memory };
-    const size = {
-      memoryBytes: parseQuantity(tenant.memory)!,
-      cpus: parseQuantity(tenant.cpu)!,
-      storageBytes: parseQuantity(tenant.storage)!,
-    };
+    // Sized from memory, CPU, PgBouncer pods and databases; the config loader has checked the
+    // tenant's overrides against the same sizing.
+    const tuned = tunedSettings(instanceSize(tenant)!);
+    const overrides = Object.fromEntries(
+      Object.entries(tenant.parameters).map(([name, value]) => [name, postgresValue(value)]),
+    );
 
     this.postgresCluster = new PostgresCluster(this, 'PostgresCluster', {
       metadata: { name: tenant.name, namespace, annotations: AUTO_CREATE_USER_SCHEMA_ANNOTATION },
@@ -206,6 +207,7 @@ export class TenantDatabaseChart extends Chart {
           pgBouncer: {
             replicas: tenant.pgBouncerReplicas,
             image: props.images.pgbouncer,
+            config: { global: tuned.pgBouncer },
             ...databasePlacement(pgBouncerSelector),
           },
         },
@@ -215,11 +217,10 @@ export class TenantDatabaseChart extends Chart {
           name: user.name,
           databases: user.databases.length > 0 ? user.databases : undefined,
         })),
-        patroni: {
-          dynamicConfiguration: {
-            postgresql: { parameters: { ...defaultParameters(size), ...tenant.parameters } },
-          },
-        },
+        // spec.config.parameters, not Patroni's dynamicConfiguration: the CRD validates these at
+        // admission, and PGO gives them precedence over dynamicConfiguration
+        // (internal/controller/postgrescluster/postgres.go, generatePostgresParameters).
+        config: { parameters: { ...tuned.parameters, ...overrides } },
       },
     });
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { cronProblem } from './cron';
 import { awsRegion, dnsLabel } from './fields';
 import { databaseImagesSchema, POSTGRES_VERSIONS } from './images-schema';
+import { parameterProblems } from './postgres-parameter-rules';
 import { parseQuantity } from './quantity';
+import type { InstanceSize } from '../../k8s/postgres-parameters';
 
 /**
  * Longest tenant name. Names are built from it (`<name>-pgbouncer`, `<name>-replicas`, the
@@ -11,49 +13,6 @@ import { parseQuantity } from './quantity';
  * characters with a suffix), so the limit keeps every derived name valid.
  */
 export const TENANT_NAME_MAX_LENGTH = 20;
-
-/**
- * PostgreSQL parameters the operator or Patroni sets and a tenant may not override: changing
- * them would break replication, backups, TLS or the operator's own connections.
- */
-export const OPERATOR_OWNED_PARAMETERS = [
-  'archive_command',
-  'archive_mode',
-  'archive_timeout',
-  'restore_command',
-  'recovery_target',
-  'recovery_target_action',
-  'recovery_target_inclusive',
-  'recovery_target_lsn',
-  'recovery_target_name',
-  'recovery_target_time',
-  'recovery_target_timeline',
-  'recovery_target_xid',
-  'primary_conninfo',
-  'primary_slot_name',
-  'promote_trigger_file',
-  'hot_standby',
-  'synchronous_standby_names',
-  'cluster_name',
-  'listen_addresses',
-  'port',
-  'unix_socket_directories',
-  'data_directory',
-  'config_file',
-  'hba_file',
-  'ident_file',
-  'external_pid_file',
-  'ssl',
-  'ssl_cert_file',
-  'ssl_key_file',
-  'ssl_ca_file',
-  'ssl_crl_file',
-  'shared_preload_libraries',
-  'wal_level',
-  'max_wal_senders',
-  'max_replication_slots',
-  'wal_log_hints',
-] as const;
 
 /** A quantity between `min` and `max` base units, described with `example`. */
 function quantity(kind: string, example: string, min: number, max: number, range: string) {
@@ -194,7 +153,10 @@ export const tenantSchema = z
     parameters: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .default({})
-      .meta({ description: 'PostgreSQL parameter overrides, applied through Patroni.' }),
+      .meta({
+        description:
+          "PostgreSQL parameter overrides over the sized defaults, checked against the tenant's PostgreSQL major and the memory budget.",
+      }),
     privateLink: z
       .strictObject({
         allowedPrincipals: allowedPrincipal
@@ -247,20 +209,21 @@ export const tenantSchema = z
         }
       }
       const parameters = tenant.parameters && typeof tenant.parameters === 'object' ? tenant.parameters : {};
-      for (const name of Object.keys(parameters)) {
-        if (!/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/.test(name)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['parameters', name],
-            message:
-              'expected a PostgreSQL parameter name: lower-case letters, digits and "_" (extension.name allowed)',
-          });
-        } else if ((OPERATOR_OWNED_PARAMETERS as readonly string[]).includes(name)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['parameters', name],
-            message: 'expected a parameter the operator does not own; this one is managed by PGO/Patroni',
-          });
+      const badNames = Object.keys(parameters).filter(
+        (name) => !/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/.test(name),
+      );
+      for (const name of badNames) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', name],
+          message:
+            'expected a PostgreSQL parameter name: lower-case letters, digits and "_" (extension.name allowed)',
+        });
+      }
+      const size = instanceSize(tenant);
+      if (badNames.length === 0 && size && POSTGRES_VERSIONS.includes(tenant.postgresVersion)) {
+        for (const problem of parameterProblems(tenant.postgresVersion, size, parameters)) {
+          ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
         }
       }
       const seen = new Set<string>();
@@ -281,6 +244,40 @@ export const tenantSchema = z
     },
     { when: () => true },
   );
+
+/**
+ * What a tenant's instances are sized from, or undefined while the fields it needs are invalid.
+ * PgBouncer keeps pools per database: the configured ones and `postgres`.
+ */
+export function instanceSize(tenant: {
+  memory?: unknown;
+  cpu?: unknown;
+  storage?: unknown;
+  pgBouncerReplicas?: unknown;
+  users?: unknown;
+}): InstanceSize | undefined {
+  const [memoryBytes, cpus, storageBytes] = [tenant.memory, tenant.cpu, tenant.storage].map((q) =>
+    typeof q === 'string' ? parseQuantity(q) : undefined,
+  );
+  const users = Array.isArray(tenant.users) ? tenant.users : [];
+  const databases = new Set(users.flatMap((user) => (Array.isArray(user?.databases) ? user.databases : [])));
+  const pgBouncerReplicas = typeof tenant.pgBouncerReplicas === 'number' ? tenant.pgBouncerReplicas : 2;
+  const accepted = (value: number | undefined, min: number, max: number) =>
+    value !== undefined && value >= min && value <= max;
+  if (!accepted(memoryBytes, GiB, 512 * GiB) || !accepted(cpus, 0.25, 64) || storageBytes === undefined) {
+    return undefined;
+  }
+  if (!Number.isInteger(pgBouncerReplicas) || pgBouncerReplicas < 1 || pgBouncerReplicas > 9) {
+    return undefined;
+  }
+  return {
+    memoryBytes: memoryBytes!,
+    cpus: cpus!,
+    storageBytes,
+    pgBouncerReplicas,
+    databases: databases.size + 1,
+  };
+}
 
 /** A validated tenant entry. */
 export type TenantConfig = z.output<typeof tenantSchema>;

@@ -104,7 +104,7 @@ describe('tenant rules', () => {
 
   test('a parameter the operator owns', () => {
     expect(tenantProblems((t) => (t.parameters = { archive_command: '/bin/true' }))).toEqual([
-      'tenants[0].parameters.archive_command: got "/bin/true", expected a parameter the operator does not own; this one is managed by PGO/Patroni',
+      'tenants[0].parameters.archive_command: got "/bin/true", expected a parameter the platform does not own: pgBackRest, through PGO, owns archiving and recovery',
     ]);
   });
 

@@ -132,19 +132,34 @@ describe('the PostgresCluster', () => {
     expect(cluster.spec.users).toEqual([{ name: 'orders-app', databases: ['orders'] }]);
   });
 
-  test('sizes PostgreSQL parameters from memory and CPU, with tenant overrides on top', () => {
-    const parameters = cluster.spec.patroni.dynamicConfiguration.postgresql.parameters;
-    expect(parameters).toMatchObject({
+  test('sets PostgreSQL parameters through spec.config, sized from memory and CPU, overrides on top', () => {
+    expect(cluster.spec.patroni).toBeUndefined();
+    expect(cluster.spec.config.parameters).toMatchObject({
       shared_buffers: '1024MB',
       effective_cache_size: '3072MB',
-      max_connections: 128,
+      huge_pages: 'off',
     });
     const analytics = synthTenant(analyticsTenant).find((o) => o.kind === 'PostgresCluster');
-    expect(analytics.spec.patroni.dynamicConfiguration.postgresql.parameters).toMatchObject({
+    // The CRD takes int-or-string: numbers from the config are written as PostgreSQL reads them.
+    expect(analytics.spec.config.parameters).toMatchObject({
       shared_buffers: '8192MB',
-      random_page_cost: 1.1,
-      log_min_duration_statement: 1000,
+      random_page_cost: '1.1',
+      log_min_duration_statement: '1000',
     });
+  });
+
+  test('sets the PgBouncer pools explicitly, within max_connections less the reserved slots', () => {
+    const global = cluster.spec.proxy.pgBouncer.config.global;
+    expect(global).toMatchObject({ pool_mode: 'session', tcp_keepalive: '1' });
+    const parameters = cluster.spec.config.parameters;
+    // orders: 2 PgBouncer pods, databases orders and postgres.
+    const pooled = 2 * 2 * Number(global.max_db_connections);
+    expect(pooled).toBeLessThanOrEqual(
+      Number(parameters.max_connections) - Number(parameters.superuser_reserved_connections),
+    );
+    expect(Number(global.default_pool_size) + Number(global.reserve_pool_size)).toBe(
+      Number(global.max_db_connections),
+    );
   });
 
   test('uses image overrides and pull secrets when given, and the operator defaults otherwise', () => {
