@@ -160,8 +160,12 @@ function connectionPlan(size: InstanceSize) {
     const rest = memoryBudget({ ...fixed, max_connections: '0', work_mem: '0' }, size.memoryBytes);
     return Math.floor((rest.limitBytes - rest.totalBytes) / perProcess);
   };
-  // Parallel workers: one per core, at most a quarter of the processes memory allows.
-  const parallelWorkers = clamp(Math.min(cpus, Math.floor(processesFitting(fixedWith(0)) / 4)), 0, 32);
+  // Parallel workers: one per core, at most a quarter of the processes memory allows once the
+  // reserved slots and one connection per pool are served.
+  const pools = size.pgBouncerReplicas * size.databases;
+  const spare =
+    processesFitting(fixedWith(0)) - SUPERUSER_RESERVED_CONNECTIONS - PLATFORM_CONNECTIONS - pools;
+  const parallelWorkers = clamp(Math.min(cpus, Math.floor(spare / 4)), 0, 32);
   const fixed = fixedWith(parallelWorkers);
   // At least one server connection per pool, however few cores.
   const wanted = Math.max(

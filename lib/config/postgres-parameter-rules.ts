@@ -151,6 +151,17 @@ export function formatAmount(amount: number, unit: string | undefined): string {
   return String(amount);
 }
 
+/** `amount` of `unit` rounded down to a whole number of the largest unit that holds ten (1052MB, 12GB). */
+export function formatAtMost(amount: number, unit: string | undefined): string {
+  const bytesPerUnit = unit ? memoryUnitBytes(unit) : undefined;
+  if (bytesPerUnit === undefined) {
+    return formatAmount(amount, unit);
+  }
+  const bytes = amount * bytesPerUnit;
+  const fit = MEMORY_UNITS.find((u) => bytes >= 10 * memoryUnitBytes(u)!) ?? 'kB';
+  return `${Math.floor(bytes / memoryUnitBytes(fit)!)}${fit}`;
+}
+
 /** What a value of `spec` looks like, for messages. */
 function expectedKind(spec: ParameterSpec): string {
   if (spec.unit && memoryUnitBytes(spec.unit) !== undefined) {
@@ -258,7 +269,7 @@ export function parameterProblems(
       if (memoryBudget(undone, size.memoryBytes).totalBytes < budget.totalBytes) {
         const fits = largestFittingValue(merged, size.memoryBytes, name);
         const unit = PARAMETER_CATALOGUES[major].parameters[name]?.unit;
-        const limit = fits === undefined ? 'a smaller value' : `at most ${formatAmount(fits, unit)}`;
+        const limit = fits === undefined ? 'a smaller value' : `at most ${formatAtMost(fits, unit)}`;
         problems.push({ path: ['parameters', name], message: `expected ${limit}: ${why}` });
       }
     }
