@@ -83,8 +83,8 @@ async function main() {
     const catalogue = await generateCatalogue(major);
     const file = path.join(CATALOGUE_DIR, `pg${major}.json`);
     fs.writeFileSync(file, catalogueText(catalogue));
-    console.log(
-      `${file}: PostgreSQL ${catalogue.postgres}, ${Object.keys(catalogue.parameters).length} parameters`,
+    process.stdout.write(
+      `${file}: PostgreSQL ${catalogue.postgres}, ${Object.keys(catalogue.parameters).length} parameters\n`,
     );
   }
 }

@@ -93,6 +93,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   if (process.getuid?.() === 0) {
     const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
     fs.chownSync(options.workDir, nobody, nobody);
+    // The unprivileged server must reach its directory: let it traverse (not list) the parents,
+    // such as the test run's private temp folder.
+    for (let dir = path.dirname(options.workDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+      }
+    }
   }
   runAs(path.join(bin, 'initdb'), [
     '-D',
