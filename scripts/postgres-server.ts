@@ -18,8 +18,40 @@ export const serverPackage = (major: number) => `postgresql-${major}`;
 
 /** Directory of the server binaries of `major`, or undefined when not installed for this platform. */
 export function serverBinaries(major: number): string | undefined {
-  const bin = path.join(__dirname, '..', 'node_modules', serverPackage(major), 'native', 'bin');
-  return fs.existsSync(path.join(bin, 'postgres')) ? bin : undefined;
+  const native = path.join(__dirname, '..', 'node_modules', serverPackage(major), 'native');
+  if (!fs.existsSync(path.join(native, 'bin', 'postgres'))) {
+    return undefined;
+  }
+  // npm installs a devDependency whatever its `os` and `cpu` say; binaries of another platform
+  // are there but cannot run.
+  const manifest = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8'));
+  if (
+    !(manifest.os ?? [process.platform]).includes(process.platform) ||
+    !(manifest.cpu ?? [process.arch]).includes(process.arch)
+  ) {
+    return undefined;
+  }
+  restoreLibrarySymlinks(native);
+  return path.join(native, 'bin');
+}
+
+/**
+ * The package ships its shared-library symlinks (libpq.so.5 -> libpq.so.5.17, ...) as a list and
+ * recreates them in a postinstall script, which npm may be configured not to run. Recreate any
+ * that are missing, as that script does (relative links).
+ */
+function restoreLibrarySymlinks(native: string) {
+  const list = path.join(native, 'pg-symlinks.json');
+  if (!fs.existsSync(list)) {
+    return;
+  }
+  const links: { source: string; target: string }[] = JSON.parse(fs.readFileSync(list, 'utf8'));
+  for (const { source, target } of links) {
+    const link = path.join(native, '..', target);
+    if (!fs.existsSync(link)) {
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(native, '..', source)), link);
+    }
+  }
 }
 
 /** The exact version string of the installed package of `major`. */
