@@ -173,11 +173,21 @@ function expectedKind(spec: ParameterSpec): string {
   return spec.type === 'integer' ? 'an integer' : 'a number';
 }
 
+const indexes = new Map<number, Map<string, string>>();
+/** Catalogue names of `major` by their lower-case form: PostgreSQL names are case-insensitive. */
+function lowerCaseIndex(major: number): Map<string, string> {
+  if (!indexes.has(major)) {
+    const names = Object.keys(PARAMETER_CATALOGUES[major].parameters);
+    indexes.set(major, new Map(names.map((name) => [name.toLowerCase(), name])));
+  }
+  return indexes.get(major)!;
+}
+
 /** Why PostgreSQL `major` would refuse `value` for `name`, or undefined when it accepts it. */
 export function catalogueProblem(major: number, name: string, value: string): string | undefined {
   const catalogue = PARAMETER_CATALOGUES[major];
   const names = Object.keys(catalogue.parameters);
-  const known = names.find((candidate) => candidate.toLowerCase() === name);
+  const known = lowerCaseIndex(major).get(name);
   if (!known) {
     if (name.includes('.')) {
       return undefined; // An extension's parameter: PostgreSQL keeps it as a placeholder.
