@@ -291,7 +291,7 @@ export function parameterProblems(
   if (connectionKey && Number(merged.max_connections) - reserved < pooled) {
     problems.push({
       path: ['parameters', connectionKey],
-      message: `expected at least ${pooled + reserved} max_connections: ${size.pgBouncerReplicas} PgBouncer pod(s) x ${size.databases} database(s) x ${tuned.pgBouncer.max_db_connections} server connections, plus ${reserved} reserved`,
+      message: `expected max_connections of at least ${pooled + reserved}: ${size.pgBouncerReplicas} PgBouncer pod(s) x ${size.databases} database(s) x ${tuned.pgBouncer.max_db_connections} server connections, plus ${reserved} reserved`,
     });
   }
   return problems;

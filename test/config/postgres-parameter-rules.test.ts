@@ -164,7 +164,7 @@ describe('overrides checked against the memory budget and the pools', () => {
   test('max_connections below what the PgBouncer pools need', () => {
     expect(withParameters({ max_connections: 10 })).toEqual([
       expect.stringMatching(
-        /^tenants\[0\]\.parameters\.max_connections: got 10, expected at least \d+ max_connections: 2 PgBouncer pod\(s\) x 2 database\(s\)/,
+        /^tenants\[0\]\.parameters\.max_connections: got 10, expected max_connections of at least \d+: 2 PgBouncer pod\(s\) x 2 database\(s\)/,
       ),
     ]);
   });

@@ -148,6 +148,13 @@ describe('the PostgresCluster', () => {
     });
   });
 
+  test('writes YAML booleans as on and off: the CRD takes integers or strings only', () => {
+    const tuned = synthTenant({ ...ordersTenant, parameters: { jit: true, track_io_timing: false } }).find(
+      (o) => o.kind === 'PostgresCluster',
+    );
+    expect(tuned.spec.config.parameters).toMatchObject({ jit: 'on', track_io_timing: 'off' });
+  });
+
   test('sets the PgBouncer pools explicitly, within max_connections less the reserved slots', () => {
     const global = cluster.spec.proxy.pgBouncer.config.global;
     expect(global).toMatchObject({ pool_mode: 'session', tcp_keepalive: '1' });
