@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
-import { tunedSettings } from './postgres-parameters';
+import { sizingProblem, tunedSettings } from './postgres-parameters';
 import { Placement, PostgresCluster } from './postgres-cluster';
 import { DATABASE_STORAGE_CLASS } from './storage-class-chart';
 import { TargetGroupBinding } from './target-group-binding';
@@ -144,7 +144,14 @@ export class TenantDatabaseChart extends Chart {
     const resources = { cpu: tenant.cpu, memory: tenant.memory };
     // Sized from memory, CPU, PgBouncer pods and databases; the config loader has checked the
     // tenant's overrides against the same sizing.
-    const tuned = tunedSettings(instanceSize(tenant)!);
+    const size = instanceSize(tenant);
+    const sizing = size
+      ? sizingProblem(size)
+      : 'expected memory, cpu and pgBouncerReplicas the config accepts';
+    if (sizing) {
+      throw new Error(`tenant ${tenant.name}: ${sizing}`);
+    }
+    const tuned = tunedSettings(size!);
     const overrides = Object.fromEntries(
       Object.entries(tenant.parameters).map(([name, value]) => [name, postgresValue(value)]),
     );

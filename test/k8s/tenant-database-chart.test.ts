@@ -148,6 +148,12 @@ describe('the PostgresCluster', () => {
     });
   });
 
+  test('refuses a tenant whose PgBouncer pools do not fit its memory', () => {
+    expect(() => synthTenant({ ...ordersTenant, memory: '1Gi', pgBouncerReplicas: 9 })).toThrow(
+      /tenant orders: expected more memory: 9 PgBouncer pod\(s\)/,
+    );
+  });
+
   test('writes YAML booleans as on and off: the CRD takes integers or strings only', () => {
     const tuned = synthTenant({ ...ordersTenant, parameters: { jit: true, track_io_timing: false } }).find(
       (o) => o.kind === 'PostgresCluster',
