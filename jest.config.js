@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Real PostgreSQL servers take about a minute: `npm run test:postgres` (jest.postgres.config.js).
+  // Real PostgreSQL servers take about a minute: `npm run test:postgres` runs them (test/postgres).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgres/'],
   transform: {
     // Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles, which keeps the suite fast.

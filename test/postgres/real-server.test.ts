@@ -1,6 +1,6 @@
 /**
  * Real PostgreSQL 15-18 servers start with the generated parameters and read each one back.
- * Runs in its own jest project (`npm run test:postgres`, run by .ci/run): about a minute of
+ * Runs on its own (`npm run test:postgres`, run by .ci/run; `npm test` skips test/postgres): about a minute of
  * initdb and server starts that `npm test` should not wait for.
  *
  * For each example tenant and for the smallest and largest sizes the config accepts, a server of
