@@ -212,7 +212,7 @@ export function catalogueProblem(major: number, name: string, value: string): st
     case 'integer':
     case 'real': {
       const amount = valueInUnit(value, spec.unit);
-      const range = `PostgreSQL ${major}: ${formatAmount(spec.min!, spec.unit)} to ${formatAmount(spec.max!, spec.unit)}; ${applied}`;
+      const range = `PostgreSQL ${major}: ${formatAmount(spec.min!, spec.unit)} to ${formatAtMost(spec.max!, spec.unit)}; ${applied}`;
       if (amount === undefined || !Number.isFinite(amount)) {
         return `expected ${expectedKind(spec)} (${range})`;
       }

@@ -23,7 +23,7 @@ const load = (parameters: Record<string, unknown>, edit?: (tenant: Record<string
 describe('overrides checked against the catalogue of the tenant major', () => {
   test('a value PostgreSQL cannot parse names the form and range it takes', () => {
     expect(withParameters({ work_mem: 'lots' })).toEqual([
-      'tenants[0].parameters.work_mem: got "lots", expected a memory size such as 64MB (PostgreSQL 17: 64kB to 2147483647kB; applied on reload)',
+      'tenants[0].parameters.work_mem: got "lots", expected a memory size such as 64MB (PostgreSQL 17: 64kB to 2047GB; applied on reload)',
     ]);
   });
 
