@@ -8,13 +8,13 @@ import {
   READ_ONLY_PORT,
   READ_WRITE_PORT,
 } from './constructs/tenant-private-link';
+import { TCP_KEEPALIVE } from '../k8s/connection-keepalives';
 
 /**
  * The client keepalive settings the document recommends (libpq `keepalives_*`, PostgreSQL docs
- * "Parameter Key Words"): the first probe after a minute of silence, well inside the load
- * balancer's idle timeout, then every 10 s, giving up after 6 unanswered probes.
+ * "Parameter Key Words"): the timing the servers behind the load balancer use too.
  */
-export const CLIENT_KEEPALIVES = { idle: 60, interval: 10, count: 6 } as const;
+export const CLIENT_KEEPALIVES = TCP_KEEPALIVE;
 
 /** What the document needs besides the configuration. */
 export interface OnboardingOptions {
@@ -114,7 +114,7 @@ export function onboardingDocument(
     `The load balancer in front of the database drops a TCP connection that has carried nothing for ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds.`,
     `Enable TCP keepalives in your clients, with the first probe well below ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds, so idle pooled connections stay open:`,
     '',
-    `- libpq (psql, psycopg, most drivers built on it): \`keepalives=1 keepalives_idle=${CLIENT_KEEPALIVES.idle} keepalives_interval=${CLIENT_KEEPALIVES.interval} keepalives_count=${CLIENT_KEEPALIVES.count}\` in the connection string.`,
+    `- libpq (psql, psycopg, most drivers built on it): \`keepalives=1 keepalives_idle=${CLIENT_KEEPALIVES.idleSeconds} keepalives_interval=${CLIENT_KEEPALIVES.intervalSeconds} keepalives_count=${CLIENT_KEEPALIVES.count}\` in the connection string.`,
     `- Drivers that only switch keepalives on (e.g. JDBC \`tcpKeepAlive=true\`) use the operating system's timers: on Linux set \`net.ipv4.tcp_keepalive_time\` below ${NLB_TCP_IDLE_TIMEOUT_SECONDS} (the default is 7200).`,
     `- Or let your connection pool retire connections idle for less than ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds.`,
     '',

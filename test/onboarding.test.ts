@@ -61,10 +61,12 @@ test('tells each user the schema PGO creates for it, named after the user, in ea
 });
 
 test('asks for client keepalives whose first probe comes before the load balancer drops an idle connection', () => {
-  expect(CLIENT_KEEPALIVES.idle + CLIENT_KEEPALIVES.interval).toBeLessThan(NLB_TCP_IDLE_TIMEOUT_SECONDS);
+  expect(CLIENT_KEEPALIVES.idleSeconds + CLIENT_KEEPALIVES.intervalSeconds).toBeLessThan(
+    NLB_TCP_IDLE_TIMEOUT_SECONDS,
+  );
   const document = onboardingDocument(exampleConfig(), 'orders');
   expect(document).toContain(`carried nothing for ${NLB_TCP_IDLE_TIMEOUT_SECONDS} seconds`);
   expect(document).toContain(
-    `keepalives=1 keepalives_idle=${CLIENT_KEEPALIVES.idle} keepalives_interval=${CLIENT_KEEPALIVES.interval} keepalives_count=${CLIENT_KEEPALIVES.count}`,
+    `keepalives=1 keepalives_idle=${CLIENT_KEEPALIVES.idleSeconds} keepalives_interval=${CLIENT_KEEPALIVES.intervalSeconds} keepalives_count=${CLIENT_KEEPALIVES.count}`,
   );
 });

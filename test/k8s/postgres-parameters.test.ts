@@ -1,4 +1,5 @@
-import { NLB_DEFAULT_TCP_IDLE_TIMEOUT_SECONDS, TCP_KEEPALIVE } from '../../k8s/connection-keepalives';
+import { TCP_KEEPALIVE } from '../../k8s/connection-keepalives';
+import { NLB_TCP_IDLE_TIMEOUT_SECONDS } from '../../lib/constructs/tenant-private-link';
 import { memoryBudget } from '../../k8s/postgres-memory';
 import {
   InstanceSize,
@@ -168,19 +169,19 @@ describe('TCP keepalives across the NLB', () => {
   });
 
   test('PostgreSQL probes an idle connection before the NLB forgets it', () => {
-    expect(Number(parameters.tcp_keepalives_idle)).toBeLessThan(NLB_DEFAULT_TCP_IDLE_TIMEOUT_SECONDS);
-    expect(Number(parameters.tcp_keepalives_interval)).toBeLessThan(NLB_DEFAULT_TCP_IDLE_TIMEOUT_SECONDS);
+    expect(Number(parameters.tcp_keepalives_idle)).toBeLessThan(NLB_TCP_IDLE_TIMEOUT_SECONDS);
+    expect(Number(parameters.tcp_keepalives_interval)).toBeLessThan(NLB_TCP_IDLE_TIMEOUT_SECONDS);
     expect(Number(parameters.tcp_keepalives_count)).toBeGreaterThan(0);
   });
 
   test('PgBouncer probes its client and server connections before the NLB forgets them', () => {
     expect(pgBouncer.tcp_keepalive).toBe('1');
-    expect(Number(pgBouncer.tcp_keepidle)).toBeLessThan(NLB_DEFAULT_TCP_IDLE_TIMEOUT_SECONDS);
-    expect(Number(pgBouncer.tcp_keepintvl)).toBeLessThan(NLB_DEFAULT_TCP_IDLE_TIMEOUT_SECONDS);
+    expect(Number(pgBouncer.tcp_keepidle)).toBeLessThan(NLB_TCP_IDLE_TIMEOUT_SECONDS);
+    expect(Number(pgBouncer.tcp_keepintvl)).toBeLessThan(NLB_TCP_IDLE_TIMEOUT_SECONDS);
     expect(Number(pgBouncer.tcp_keepcnt)).toBe(TCP_KEEPALIVE.count);
   });
 
   test('a probe leaves a margin of at least half the timeout', () => {
-    expect(TCP_KEEPALIVE.idleSeconds).toBeLessThanOrEqual(NLB_DEFAULT_TCP_IDLE_TIMEOUT_SECONDS / 2);
+    expect(TCP_KEEPALIVE.idleSeconds).toBeLessThanOrEqual(NLB_TCP_IDLE_TIMEOUT_SECONDS / 2);
   });
 });
