@@ -59,7 +59,10 @@ export interface Placement {
 export interface PostgresInstanceSetSpec extends Placement {
   readonly name: string;
   readonly replicas: number;
+  /** Resources of the `database` container; PGO's init containers copy them. */
   readonly resources: ResourceRequirements;
+  /** Resources of the containers PGO adds to each instance pod. */
+  readonly sidecars?: { readonly replicaCertCopy?: { readonly resources: ResourceRequirements } };
   readonly dataVolumeClaimSpec: {
     readonly storageClassName: string;
     readonly accessModes: ['ReadWriteOnce'];
@@ -87,6 +90,13 @@ export interface BackupsSpec {
     readonly configuration?: { readonly secret: { readonly name: string } }[];
     /** What an on-demand backup does when the `pgbackrest-backup` annotation is set. */
     readonly manual?: { readonly repoName: string; readonly options?: string[] };
+    /** Resources of the pgBackRest containers PGO adds to each instance pod. */
+    readonly sidecars?: {
+      readonly pgbackrest?: { readonly resources: ResourceRequirements };
+      readonly pgbackrestConfig?: { readonly resources: ResourceRequirements };
+    };
+    /** Resources of the backup Jobs' container. */
+    readonly jobs?: { readonly resources: ResourceRequirements };
   };
 }
 
@@ -115,10 +125,16 @@ export interface PostgresClusterSpec {
       readonly resources?: ResourceRequirements;
       /** PgBouncer settings; `global` goes to the [pgbouncer] section (values are strings). */
       readonly config?: { readonly global?: Record<string, string> };
+      /** Resources of the configuration reload sidecar. */
+      readonly sidecars?: { readonly pgbouncerConfig?: { readonly resources: ResourceRequirements } };
     };
   };
   readonly replicaService?: { readonly type: 'ClusterIP' };
-  readonly monitoring?: { readonly pgmonitor: { readonly exporter: { readonly image?: string } } };
+  readonly monitoring?: {
+    readonly pgmonitor: {
+      readonly exporter: { readonly image?: string; readonly resources?: ResourceRequirements };
+    };
+  };
   readonly users?: PostgresUserSpec[];
   /**
    * PostgreSQL settings. PGO's CRD validates `parameters` at admission (CEL rules refuse the

@@ -11,6 +11,7 @@ import { POSTGRES_PORT, TenantNetworkPolicies } from './tenant-network-policies'
 import type { DatabaseImages } from '../lib/config/images-schema';
 import { postgresValue } from '../lib/config/postgres-parameter-rules';
 import { instanceSize, type TenantConfig } from '../lib/config/tenant-schema';
+import { guaranteed, SIDECAR_SIZES } from '../lib/config/tenant-pods';
 
 /** Name of the one instance set of every tenant cluster. */
 export const INSTANCE_SET = 'pg';
@@ -141,7 +142,6 @@ export class TenantDatabaseChart extends Chart {
       'postgres-operator.crunchydata.com/instance-set': INSTANCE_SET,
     };
     const pgBouncerSelector = { ...clusterLabels, 'postgres-operator.crunchydata.com/role': 'pgbouncer' };
-    const resources = { cpu: tenant.cpu, memory: tenant.memory };
     // Sized from memory, CPU, PgBouncer pods and databases; the config loader has checked the
     // tenant's overrides against the same sizing.
     const size = instanceSize(tenant);
@@ -171,7 +171,10 @@ export class TenantDatabaseChart extends Chart {
           {
             name: INSTANCE_SET,
             replicas: tenant.replicas,
-            resources: { requests: resources, limits: resources },
+            // Requests equal limits in every container, PGO's included: Guaranteed QoS. The
+            // capacity rule (lib/config/capacity.ts) sums these same sizes.
+            resources: guaranteed({ cpu: tenant.cpu, memory: tenant.memory }),
+            sidecars: { replicaCertCopy: { resources: guaranteed(SIDECAR_SIZES.replicaCertCopy) } },
             dataVolumeClaimSpec: {
               storageClassName: DATABASE_STORAGE_CLASS,
               accessModes: ['ReadWriteOnce'],
@@ -208,6 +211,11 @@ export class TenantDatabaseChart extends Chart {
             ],
             // Lets operators take an on-demand full backup by annotating the cluster (see README).
             manual: { repoName: 'repo1', options: ['--type=full'] },
+            sidecars: {
+              pgbackrest: { resources: guaranteed(SIDECAR_SIZES.pgbackrest) },
+              pgbackrestConfig: { resources: guaranteed(SIDECAR_SIZES.pgbackrestConfig) },
+            },
+            jobs: { resources: guaranteed(SIDECAR_SIZES.backupJob) },
           },
         },
         proxy: {
@@ -215,11 +223,17 @@ export class TenantDatabaseChart extends Chart {
             replicas: tenant.pgBouncerReplicas,
             image: props.images.pgbouncer,
             config: { global: tuned.pgBouncer },
+            resources: guaranteed(SIDECAR_SIZES.pgBouncer),
+            sidecars: { pgbouncerConfig: { resources: guaranteed(SIDECAR_SIZES.pgBouncerConfig) } },
             ...databasePlacement(pgBouncerSelector),
           },
         },
         replicaService: { type: 'ClusterIP' },
-        monitoring: { pgmonitor: { exporter: { image: props.images.exporter } } },
+        monitoring: {
+          pgmonitor: {
+            exporter: { image: props.images.exporter, resources: guaranteed(SIDECAR_SIZES.exporter) },
+          },
+        },
         users: tenant.users.map((user) => ({
           name: user.name,
           databases: user.databases.length > 0 ? user.databases : undefined,

@@ -6,6 +6,7 @@
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
+import { checkDatabaseCapacity } from './capacity';
 import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './versions';
 import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
@@ -196,6 +197,7 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkAvailabilityZones(config, ctx);
   checkNetwork(config, ctx);
   checkCluster(config, ctx);
+  checkDatabaseCapacity(config, ctx);
   const databaseMin = config.nodePools?.database?.minSize;
   if (config.stage === 'production' && typeof databaseMin === 'number' && databaseMin < 3) {
     ctx.addIssue({

@@ -7,7 +7,7 @@ describe('the example tenants', () => {
   test('are two clusters of different sizes', () => {
     const [orders, analytics] = exampleConfig().tenants;
     expect([orders.name, orders.memory, orders.replicas]).toEqual(['orders', '4Gi', 2]);
-    expect([analytics.name, analytics.memory, analytics.replicas]).toEqual(['analytics', '32Gi', 3]);
+    expect([analytics.name, analytics.memory, analytics.replicas]).toEqual(['analytics', '24Gi', 3]);
   });
 
   test('get the documented defaults', () => {

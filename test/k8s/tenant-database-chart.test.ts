@@ -142,7 +142,7 @@ describe('the PostgresCluster', () => {
     const analytics = synthTenant(analyticsTenant).find((o) => o.kind === 'PostgresCluster');
     // The CRD takes int-or-string: numbers from the config are written as PostgreSQL reads them.
     expect(analytics.spec.config.parameters).toMatchObject({
-      shared_buffers: '8192MB',
+      shared_buffers: '6144MB',
       random_page_cost: '1.1',
       log_min_duration_statement: '1000',
     });

@@ -1,0 +1,332 @@
+/**
+ * The capacity rule: every tenant's pods fit the database node pool, checked when the
+ * configuration is loaded instead of discovered as a Pending pod after deployment.
+ *
+ * 1. Each tenant's PostgreSQL instance pod (the `database` container and every container PGO
+ *    adds, see ./tenant-pods.ts) fits one node of each database instance type, beside the
+ *    DaemonSets every node runs, within the node's allocatable CPU and memory (EKS's
+ *    reserved-capacity rules, see ./instance-types.ts).
+ * 2. All tenants together fit the pool at `maxSize`: instances and PgBouncer pods are spread
+ *    over the three zones (maxSkew 1) and at most one of a tenant's instances or PgBouncer
+ *    pods shares a node (the chart's topology spread constraints). Counted for the fullest
+ *    zone: every tenant may put its odd pod in the same zone, and a pod whose volume lives in
+ *    a zone can only ever run there.
+ */
+import { z } from 'zod';
+import { allocatableOf, Allocatable, SUPPORTED_INSTANCE_TYPES_TEXT } from './instance-types';
+import { parseQuantity } from './quantity';
+import { instancePodContainers, pgBouncerPodContainers, podRequests, PodRequests } from './tenant-pods';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+/** Availability zones of an environment; the database pool has one node group in each. */
+export const ZONE_COUNT = 3;
+
+/** A DaemonSet that runs a pod on every database node (they all tolerate every taint). */
+export interface NodeDaemonSet {
+  readonly name: string;
+  readonly requests: PodRequests;
+  /** Where its requests come from. */
+  readonly source: string;
+}
+
+/** The DaemonSets of the EKS add-ons the platform installs, with the requests they declare. */
+export const DATABASE_NODE_DAEMONSETS: readonly NodeDaemonSet[] = [
+  {
+    name: 'aws-node',
+    requests: { cpu: 0.05, memoryBytes: 0 },
+    source:
+      'VPC CNI: aws-node 25m (aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/values.yaml), network policy agent budgeted 25m',
+  },
+  {
+    name: 'kube-proxy',
+    requests: { cpu: 0.1, memoryBytes: 0 },
+    source: 'EKS kube-proxy add-on DaemonSet: 100m',
+  },
+  {
+    name: 'ebs-csi-node',
+    requests: { cpu: 0.03, memoryBytes: 120 * MiB },
+    source: 'aws-ebs-csi-driver chart: ebs-plugin, node-driver-registrar and liveness-probe, 10m/40Mi each',
+  },
+  {
+    name: 'eks-pod-identity-agent',
+    requests: { cpu: 0, memoryBytes: 0 },
+    source: 'aws/eks-pod-identity-agent charts/eks-pod-identity-agent/values.yaml: resources {}',
+  },
+];
+
+/** What one database node leaves for tenant pods once its DaemonSets run. */
+export interface NodeRoom extends Allocatable {
+  /** CPU, memory and pod slots the DaemonSets take. */
+  readonly daemonSets: PodRequests & { readonly pods: number };
+}
+
+/** The room a node of `instanceType` leaves for tenant pods, or undefined for an unknown type. */
+export function nodeRoom(instanceType: string): NodeRoom | undefined {
+  const allocatable = allocatableOf(instanceType);
+  if (!allocatable) {
+    return undefined;
+  }
+  const daemonSets = DATABASE_NODE_DAEMONSETS.reduce(
+    (total, daemonSet) => ({
+      cpu: total.cpu + daemonSet.requests.cpu,
+      memoryBytes: total.memoryBytes + daemonSet.requests.memoryBytes,
+      pods: total.pods + 1,
+    }),
+    { cpu: 0, memoryBytes: 0, pods: 0 },
+  );
+  return { ...allocatable, daemonSets };
+}
+
+/** The part of the configuration the rule reads; it may be partly invalid (see schema.ts). */
+export interface CapacityInput {
+  readonly nodePools?: {
+    readonly database?: {
+      readonly instanceTypes?: unknown;
+      readonly minSize?: unknown;
+      readonly maxSize?: unknown;
+      readonly desiredSize?: unknown;
+    };
+  };
+  readonly stage?: unknown;
+  readonly tenants?: unknown;
+}
+
+/** One tenant's pods as the rule places them. */
+interface TenantPods {
+  readonly index: number;
+  readonly name: string;
+  /** The configured size of the database container, as written. */
+  readonly cpu: string;
+  readonly memory: string;
+  readonly instance: PodRequests;
+  readonly instances: number;
+  readonly pgBouncer: PodRequests;
+  readonly pgBouncers: number;
+}
+
+/**
+ * Adds an issue for every capacity problem of `config`. Fields that are missing or malformed
+ * are left to their own checks.
+ */
+export function checkDatabaseCapacity(config: CapacityInput, ctx: z.RefinementCtx): void {
+  const pool = config.nodePools?.database;
+  if (!pool) {
+    return;
+  }
+  checkPoolSizes(pool, config.stage, ctx);
+  const types = Array.isArray(pool.instanceTypes) ? pool.instanceTypes : [];
+  const rooms: NodeRoom[] = [];
+  types.forEach((type, index) => {
+    if (typeof type !== 'string' || !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(type)) {
+      return;
+    }
+    const room = nodeRoom(type);
+    if (room) {
+      rooms.push(room);
+    } else {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodePools', 'database', 'instanceTypes', index],
+        message: `expected a database instance type whose capacity is known: ${SUPPORTED_INSTANCE_TYPES_TEXT}`,
+      });
+    }
+  });
+  if (rooms.length === 0 || rooms.length !== types.length) {
+    return;
+  }
+
+  const tenants = tenantPods(config.tenants);
+  let everyPodFits = tenants !== undefined;
+  for (const tenant of tenants ?? []) {
+    everyPodFits = checkInstancePod(tenant, rooms, ctx) && everyPodFits;
+  }
+  const maxSize = pool.maxSize;
+  if (!everyPodFits || !tenants || typeof maxSize !== 'number' || maxSize % ZONE_COUNT !== 0) {
+    return;
+  }
+  // A node group may launch any of its types: plan with the one that leaves the least room.
+  const smallest = [...rooms].sort(
+    (a, b) => roomOf(a).memoryBytes - roomOf(b).memoryBytes || roomOf(a).cpu - roomOf(b).cpu,
+  )[0];
+  const nodesPerZone = maxSize / ZONE_COUNT;
+  if (!fitsZone(tenants, smallest, nodesPerZone)) {
+    const needed = [...Array(Math.floor(100 / ZONE_COUNT)).keys()]
+      .map((n) => n + 1)
+      .find((n) => n > nodesPerZone && fitsZone(tenants, smallest, n));
+    ctx.addIssue({
+      code: 'custom',
+      path: ['nodePools', 'database', 'maxSize'],
+      message:
+        (needed
+          ? `expected at least ${needed * ZONE_COUNT} (${needed} ${smallest.instanceType} nodes in each of ${ZONE_COUNT} zones)`
+          : `expected a pool that holds every tenant, which no maxSize up to 99 of ${smallest.instanceType} does`) +
+        " to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
+    });
+  }
+}
+
+/** The database pool is one node group per zone: its sizes split evenly over the zones. */
+function checkPoolSizes(
+  pool: NonNullable<CapacityInput['nodePools']>['database'],
+  stage: unknown,
+  ctx: z.RefinementCtx,
+) {
+  for (const key of ['minSize', 'desiredSize', 'maxSize'] as const) {
+    const value = pool?.[key];
+    // Production's own minimum (3) is reported by its rule; do not add a second message.
+    const belowProductionMinimum =
+      key === 'minSize' && (stage ?? 'production') === 'production' && Number(value) < 3;
+    if (typeof value === 'number' && value % ZONE_COUNT !== 0 && !belowProductionMinimum) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodePools', 'database', key],
+        message: `expected a multiple of ${ZONE_COUNT}: the database pool is one node group per availability zone, so the Cluster Autoscaler can add a node in the zone of a pending pod's volume`,
+      });
+    }
+  }
+}
+
+/** Each tenant's pods, or undefined when any tenant lacks a well-formed size (reported elsewhere). */
+function tenantPods(input: unknown): TenantPods[] | undefined {
+  if (!Array.isArray(input)) {
+    return undefined;
+  }
+  const pods = input.map((tenant: Record<string, unknown> | undefined, index): TenantPods | undefined => {
+    const { cpu, memory, replicas, pgBouncerReplicas, name } = tenant ?? {};
+    const count = (value: unknown) =>
+      typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 9;
+    if (
+      typeof cpu !== 'string' ||
+      typeof memory !== 'string' ||
+      parseQuantity(cpu) === undefined ||
+      parseQuantity(memory) === undefined ||
+      !count(replicas) ||
+      !count(pgBouncerReplicas)
+    ) {
+      return undefined;
+    }
+    return {
+      index,
+      name: typeof name === 'string' ? name : `tenants[${index}]`,
+      cpu,
+      memory,
+      instance: podRequests(instancePodContainers({ cpu, memory })),
+      instances: replicas as number,
+      pgBouncer: podRequests(pgBouncerPodContainers()),
+      pgBouncers: pgBouncerReplicas as number,
+    };
+  });
+  return pods.every((pod) => pod !== undefined) ? (pods as TenantPods[]) : undefined;
+}
+
+/** Room for tenant pods on one node: allocatable less DaemonSets. */
+function roomOf(node: NodeRoom): PodRequests & { pods: number } {
+  return {
+    cpu: node.cpu - node.daemonSets.cpu,
+    memoryBytes: node.memoryBytes - node.daemonSets.memoryBytes,
+    pods: node.pods - node.daemonSets.pods,
+  };
+}
+
+/** Checks one tenant's instance pod against every type; false when it does not fit one of them. */
+function checkInstancePod(tenant: TenantPods, nodes: NodeRoom[], ctx: z.RefinementCtx): boolean {
+  const tightest = (pick: (room: PodRequests) => number) =>
+    [...nodes].sort((a, b) => pick(roomOf(a)) - pick(roomOf(b)))[0];
+  const memoryNode = tightest((room) => room.memoryBytes);
+  const cpuNode = tightest((room) => room.cpu);
+  const raw = tenant.instance;
+  // What PGO's sidecars take besides the database container (its init containers copy it).
+  const sidecars = podRequests(instancePodContainers({ cpu: '0', memory: '0' }));
+  let fits = true;
+  if (raw.memoryBytes > roomOf(memoryNode).memoryBytes) {
+    fits = false;
+    const most = roomOf(memoryNode).memoryBytes - sidecars.memoryBytes;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tenants', tenant.index, 'memory'],
+      message: `expected at most ${memoryText(most)} with cpu ${tenant.cpu} on ${memoryNode.instanceType} (${describeNode(memoryNode, sidecars)}); or use a larger instance type`,
+    });
+  }
+  if (raw.cpu > roomOf(cpuNode).cpu) {
+    fits = false;
+    const most = roomOf(cpuNode).cpu - sidecars.cpu;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tenants', tenant.index, 'cpu'],
+      message: `expected at most ${cpuText(most)} with memory ${tenant.memory} on ${cpuNode.instanceType} (${describeNode(cpuNode, sidecars)}); or use a larger instance type`,
+    });
+  }
+  return fits;
+}
+
+function describeNode(node: NodeRoom, sidecars: PodRequests): string {
+  return (
+    `allocatable ${cpuText(node.cpu, false)} CPU and ${memoryText(node.memoryBytes, false)} memory after kube-reserved and the eviction threshold, ` +
+    `less ${cpuText(node.daemonSets.cpu, false)} CPU and ${memoryText(node.daemonSets.memoryBytes, false)} for DaemonSets ` +
+    `and ${cpuText(sidecars.cpu, false)} CPU and ${memoryText(sidecars.memoryBytes, false)} for PGO's sidecars`
+  );
+}
+
+/**
+ * Whether the fullest zone's pods fit `nodes` nodes: first-fit decreasing, never two pods
+ * of one tenant's instances (or of its PgBouncers) on one node. A packing found is one the
+ * scheduler can reach; the Cluster Autoscaler adds nodes as pods arrive.
+ */
+export function fitsZone(tenants: readonly TenantPodsInput[], node: NodeRoom, nodes: number): boolean {
+  const room = roomOf(node);
+  const pods = tenants
+    .flatMap((tenant) => [
+      ...Array<[string, PodRequests]>(Math.ceil(tenant.instances / ZONE_COUNT)).fill([
+        `${tenant.name}/instance`,
+        tenant.instance,
+      ]),
+      ...Array<[string, PodRequests]>(Math.ceil(tenant.pgBouncers / ZONE_COUNT)).fill([
+        `${tenant.name}/pgbouncer`,
+        tenant.pgBouncer,
+      ]),
+    ])
+    .sort(([, a], [, b]) => b.memoryBytes - a.memoryBytes || b.cpu - a.cpu);
+  const bins = Array.from({ length: nodes }, () => ({
+    cpu: 0,
+    memoryBytes: 0,
+    pods: 0,
+    groups: new Set<string>(),
+  }));
+  return pods.every(([group, pod]) => {
+    const bin = bins.find(
+      (candidate) =>
+        !candidate.groups.has(group) &&
+        candidate.cpu + pod.cpu <= room.cpu + 1e-9 &&
+        candidate.memoryBytes + pod.memoryBytes <= room.memoryBytes &&
+        candidate.pods + 1 <= room.pods,
+    );
+    if (!bin) {
+      return false;
+    }
+    bin.cpu += pod.cpu;
+    bin.memoryBytes += pod.memoryBytes;
+    bin.pods += 1;
+    bin.groups.add(group);
+    return true;
+  });
+}
+
+/** A tenant's pods as {@link fitsZone} places them. */
+export type TenantPodsInput = Omit<TenantPods, 'index' | 'cpu' | 'memory'>;
+
+/** CPU as a quantity, rounded down to 10m when `floor` (a limit to suggest). */
+function cpuText(cores: number, floor = true): string {
+  const millis = floor ? Math.floor(cores * 100 + 1e-9) * 10 : Math.round(cores * 1000);
+  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
+}
+
+/** Memory as a quantity: whole Gi (rounded down when `floor`), or Mi below 1Gi. */
+function memoryText(bytes: number, floor = true): string {
+  if (bytes >= GiB) {
+    const gib = bytes / GiB;
+    return floor ? `${Math.floor(gib + 1e-9)}Gi` : `${Number.isInteger(gib) ? gib : gib.toFixed(1)}Gi`;
+  }
+  return `${Math.max(0, Math.floor(bytes / MiB))}Mi`;
+}
