@@ -125,7 +125,7 @@ describe('the PostgresCluster', () => {
 
   test('exposes replicas through a ClusterIP replica Service and enables the metrics exporter', () => {
     expect(cluster.spec.replicaService).toEqual({ type: 'ClusterIP' });
-    expect(cluster.spec.monitoring).toEqual({ pgmonitor: { exporter: {} } });
+    expect(Object.keys(cluster.spec.monitoring.pgmonitor.exporter)).toEqual(['resources']);
   });
 
   test('declares users and their databases by name only', () => {
