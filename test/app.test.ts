@@ -101,7 +101,9 @@ describe('logical IDs of stateful resources', () => {
     expect(statefulLogicalIds(example.templates['example-platform'])).toEqual([
       'AWS::EC2::VPC NetworkVpc7FB7348F',
       'AWS::EKS::Cluster KubernetesCluster0CA8310C',
-      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroup4DABBFD5',
+      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroupAC1DFC268',
+      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroupB3AA53779',
+      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroupCB2863FC2',
       'AWS::EKS::Nodegroup SystemNodePoolNodegroupD0D82D93',
       'AWS::KMS::Key AddonsVolumeKey3522A4A2',
       'AWS::KMS::Key KubernetesSecretsKey86ABA781',

@@ -84,13 +84,15 @@ export class PlatformStack extends EnvironmentStack {
       ...config.nodePools.database,
       labels: { [NODE_POOL_LABEL]: DATABASE_POOL },
       taints: [{ key: DATABASE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
+      // A database pod's volume lives in one zone; only a node group of that zone can add a node for it.
+      availabilityZones: config.availabilityZones,
     });
     // The controller's Helm release waits for its pods, which need somewhere to run.
-    this.cluster.albController?.node.addDependency(systemPool.nodegroup);
+    this.cluster.albController?.node.addDependency(...systemPool.nodegroups);
 
     const addons = new ClusterAddons(this, 'Addons', {
       cluster: this.cluster,
-      nodeGroups: [systemPool.nodegroup, databasePool.nodegroup],
+      nodeGroups: [...systemPool.nodegroups, ...databasePool.nodegroups],
       versions: config.cluster.addonVersions,
     });
 
@@ -100,7 +102,7 @@ export class PlatformStack extends EnvironmentStack {
       nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
       images: config.images,
     });
-    this.postgresOperator.chart.node.addDependency(systemPool.nodegroup);
+    this.postgresOperator.chart.node.addDependency(...systemPool.nodegroups);
 
     this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
       cluster: this.cluster,

@@ -293,6 +293,12 @@ describe('EKS cluster', () => {
 
 describe('node pools', () => {
   const nodegroup = (prefix: string) => resourceOf(template, 'AWS::EKS::Nodegroup', prefix).resource;
+  /** Every node group whose logical ID starts with `prefix`. */
+  const nodegroups = (prefix: string): any[] =>
+    Object.entries(template.findResources('AWS::EKS::Nodegroup'))
+      .filter(([id]) => id.startsWith(prefix))
+      .map(([, resource]) => resource);
+  const allNodegroups = () => [...nodegroups('SystemNodePool'), ...nodegroups('DatabaseNodePool')];
 
   test('the system pool is labelled and untainted', () => {
     const system = nodegroup('SystemNodePool').Properties;
@@ -301,16 +307,27 @@ describe('node pools', () => {
   });
 
   test('the database pool is labelled and tainted so only PostgreSQL pods run there', () => {
-    const database = nodegroup('DatabaseNodePool').Properties;
-    expect(database.Labels).toEqual({ [NODE_POOL_LABEL]: 'database' });
-    expect(database.Taints).toEqual([{ Key: DATABASE_TAINT_KEY, Value: 'true', Effect: 'NO_SCHEDULE' }]);
+    for (const database of nodegroups('DatabaseNodePool')) {
+      expect(database.Properties.Labels).toEqual({ [NODE_POOL_LABEL]: 'database' });
+      expect(database.Properties.Taints).toEqual([
+        { Key: DATABASE_TAINT_KEY, Value: 'true', Effect: 'NO_SCHEDULE' },
+      ]);
+    }
   });
 
-  test('pools take their sizes and instance types from the configuration', () => {
-    expect(nodegroup('DatabaseNodePool').Properties).toMatchObject({
-      InstanceTypes: ['r7g.xlarge'],
-      ScalingConfig: { MinSize: 3, DesiredSize: 3, MaxSize: 9 },
+  test('pools take their sizes and instance types from the configuration, the database pool split over its zones', () => {
+    expect(nodegroup('SystemNodePool').Properties).toMatchObject({
+      InstanceTypes: ['m7g.large'],
+      ScalingConfig: { MinSize: 3, DesiredSize: 3, MaxSize: 6 },
     });
+    const database = nodegroups('DatabaseNodePool');
+    expect(database).toHaveLength(3);
+    for (const group of database) {
+      expect(group.Properties).toMatchObject({
+        InstanceTypes: ['r7g.xlarge'],
+        ScalingConfig: { MinSize: 1, DesiredSize: 1, MaxSize: 3 },
+      });
+    }
   });
 
   test('Graviton instance types get the AL2023 arm64 AMI, others the x86_64 one', () => {
@@ -322,12 +339,20 @@ describe('node pools', () => {
     expect((system![1] as any).Properties.AmiType).toBe('AL2023_x86_64_STANDARD');
   });
 
-  test('both pools span the private subnets of all three zones', () => {
-    for (const prefix of ['SystemNodePool', 'DatabaseNodePool']) {
-      const subnets = nodegroup(prefix).Properties.Subnets.map((ref: any) => ref.Ref);
-      expect(subnets).toHaveLength(3);
-      expect(subnets.every((id: string) => id.includes('PrivateSubnet'))).toBe(true);
-    }
+  test('the system pool is one node group over the private subnets of all three zones', () => {
+    const subnets = nodegroup('SystemNodePool').Properties.Subnets.map((ref: any) => ref.Ref);
+    expect(subnets).toHaveLength(3);
+    expect(subnets.every((id: string) => id.includes('PrivateSubnet'))).toBe(true);
+  });
+
+  test("the database pool is one node group per zone, so the autoscaler can add a node in a volume's zone", () => {
+    const subnets = nodegroups('DatabaseNodePool').map((group) =>
+      group.Properties.Subnets.map((ref: any) => ref.Ref),
+    );
+    expect(subnets.map((list) => list.length)).toEqual([1, 1, 1]);
+    const zoneOf = (subnetId: string) => template.toJSON().Resources[subnetId].Properties.AvailabilityZone;
+    expect(subnets.map(([id]) => zoneOf(id)).sort()).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(subnets.every(([id]) => id.includes('PrivateSubnet'))).toBe(true);
   });
 
   test('nodes require IMDSv2 with a hop limit of 1 and have encrypted gp3 root volumes', () => {
@@ -346,19 +371,29 @@ describe('node pools', () => {
     }
   });
 
-  test('node groups use their own launch templates', () => {
+  test("node groups use their pool's launch template", () => {
     for (const prefix of ['SystemNodePool', 'DatabaseNodePool']) {
-      const spec = nodegroup(prefix).Properties.LaunchTemplate;
-      expect(spec.Id).toEqual({ Ref: expect.stringMatching(new RegExp(`^${prefix}LaunchTemplate`)) });
+      for (const group of nodegroups(prefix)) {
+        expect(group.Properties.LaunchTemplate.Id).toEqual({
+          Ref: expect.stringMatching(new RegExp(`^${prefix}LaunchTemplate`)),
+        });
+      }
     }
   });
 
   test('nodes are replaced one at a time and repaired automatically', () => {
-    for (const prefix of ['SystemNodePool', 'DatabaseNodePool']) {
-      expect(nodegroup(prefix).Properties).toMatchObject({
+    for (const group of allNodegroups()) {
+      expect(group.Properties).toMatchObject({
         UpdateConfig: { MaxUnavailable: 1 },
         NodeRepairConfig: { Enabled: true },
       });
+    }
+  });
+
+  test('updates respect PodDisruptionBudgets: a blocked drain fails the update instead of forcing the node out', () => {
+    expect(nodegroups('DatabaseNodePool')).toHaveLength(3);
+    for (const group of allNodegroups()) {
+      expect(group.Properties.ForceUpdateEnabled).toBe(false);
     }
   });
 });
