@@ -152,7 +152,10 @@ const environmentShape = z.strictObject({
     }),
   nodePools: z.strictObject({
     system: nodePoolSchema.meta({ description: 'Nodes for operators, controllers and monitoring.' }),
-    database: nodePoolSchema.meta({ description: 'Tainted nodes reserved for PostgreSQL pods.' }),
+    database: nodePoolSchema.meta({
+      description:
+        'Tainted nodes reserved for PostgreSQL pods: one node group per zone, so sizes are multiples of 3, and every tenant must fit (see README, Capacity).',
+    }),
   }),
   images: environmentImagesSchema.default({ pullSecretNames: [] }).meta({
     description: 'Image overrides for the operator and every tenant (default: the images PGO names).',

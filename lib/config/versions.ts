@@ -77,3 +77,16 @@ export const EXTERNAL_SECRETS_CHART = {
   chart: 'external-secrets',
   version: '2.0.0',
 } as const;
+
+/**
+ * Kubernetes Cluster Autoscaler, from its project's Helm repository. Its minor version must
+ * match the cluster's: it simulates the scheduler of its own Kubernetes release. Chart 9.59.0
+ * ships appVersion 1.35.0 (kubernetes/autoscaler#9193 made 1.35.0 the chart default); the image
+ * tag is pinned beside it so the pair is explicit. Move both with `DEFAULT_KUBERNETES_VERSION`.
+ */
+export const CLUSTER_AUTOSCALER_CHART = {
+  repository: 'https://kubernetes.github.io/autoscaler',
+  chart: 'cluster-autoscaler',
+  version: '9.59.0',
+  imageTag: 'v1.35.0',
+} as const;

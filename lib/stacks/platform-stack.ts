@@ -9,12 +9,14 @@ import { StorageClassChart } from '../../k8s/storage-class-chart';
 import type { EnvironmentConfig } from '../config/schema';
 import {
   ALB_CONTROLLER_VERSION,
+  CLUSTER_AUTOSCALER_CHART,
   EXTERNAL_SECRETS_CHART,
   KUBERNETES_RELEASES,
   POSTGRES_OPERATOR_CHART,
 } from '../config/versions';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { ClusterAddons } from '../constructs/cluster-addons';
+import { ClusterAutoscaler } from '../constructs/cluster-autoscaler';
 import { ExternalSecretsOperator } from '../constructs/external-secrets';
 import { KubernetesCluster } from '../constructs/kubernetes-cluster';
 import { LogEncryptionKey } from '../constructs/log-encryption-key';
@@ -96,6 +98,13 @@ export class PlatformStack extends EnvironmentStack {
       versions: config.cluster.addonVersions,
     });
 
+    const autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
+      cluster: this.cluster,
+      ...CLUSTER_AUTOSCALER_CHART,
+      nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
+    });
+    autoscaler.chart.node.addDependency(...systemPool.nodegroups, addons);
+
     this.postgresOperator = new PostgresOperator(this, 'PostgresOperator', {
       cluster: this.cluster,
       ...POSTGRES_OPERATOR_CHART,
@@ -109,7 +118,7 @@ export class PlatformStack extends EnvironmentStack {
       ...EXTERNAL_SECRETS_CHART,
       nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
     });
-    this.externalSecrets.chart.node.addDependency(systemPool.nodegroup);
+    this.externalSecrets.chart.node.addDependency(...systemPool.nodegroups);
 
     const storage = this.cluster.addCdk8sChart(
       'StorageClass',
