@@ -142,6 +142,9 @@ export class ClusterAutoscaler extends Construct {
           // EKS labels each node with its node group's name, which differs between the zones.
           'balancing-ignore-label': 'eks.amazonaws.com/nodegroup',
           expander: 'least-waste',
+          // PostgreSQL pods mount emptyDir volumes (/tmp, /dev/shm): never drain a node to save
+          // cost while one runs there (the autoscaler's default, kept explicit).
+          'skip-nodes-with-local-storage': true,
         },
         nodeSelector: { [props.nodeSelector.key]: props.nodeSelector.value },
         priorityClassName: 'system-cluster-critical',

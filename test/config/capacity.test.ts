@@ -110,6 +110,18 @@ describe('all tenants fit the database pool at maxSize, spread over three zones'
     ]);
   });
 
+  test('the initial size splits over the zones too, in every stage', () => {
+    expect(
+      problemsOf((d) => {
+        d.stage = 'development';
+        Object.assign(d.nodePools.database, { minSize: 1, desiredSize: 2 });
+      }),
+    ).toEqual([
+      expect.stringMatching(/^nodePools\.database\.minSize: got 1, expected a multiple of 3/),
+      expect.stringMatching(/^nodePools\.database\.desiredSize: got 2, expected a multiple of 3/),
+    ]);
+  });
+
   test('never places two instances of one tenant on one node, however small they are', () => {
     const room = nodeRoom('r7g.xlarge')!;
     const tiny = {

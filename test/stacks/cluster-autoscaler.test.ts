@@ -89,6 +89,10 @@ describe('the chart', () => {
     });
   });
 
+  test('never drains a node to save cost while a PostgreSQL pod (which has emptyDir volumes) runs there', () => {
+    expect(chartValues().extraArgs['skip-nodes-with-local-storage']).toBe(true);
+  });
+
   test('runs on the system pool with requests equal to limits', () => {
     const values = chartValues();
     expect(values.nodeSelector).toEqual({ [NODE_POOL_LABEL]: 'system' });
