@@ -116,7 +116,6 @@ describe('logical IDs of stateful resources', () => {
       'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartClusterAutoscalerF3A8335F',
       'Custom::AWSCDK-EKS-HelmChart PostgresOperatorChart01690BC2',
       'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
-      'Custom::AWSCDK-EKS-KubernetesResource ClusterAutoscalerServiceAccountmanifestServiceAccountServiceAccountResourceA47192E6',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterStorageClassFF7C6EFF',
       'Custom::AWSCDK-EKS-KubernetesResource exampleplatformKubernetesClusterF8B27B7CAlbControlleralbsamanifestalbsaServiceAccountResource98B0A465',
     ]);

@@ -37,23 +37,33 @@ export class ClusterAutoscaler extends Construct {
   /** The Helm release; it waits for the autoscaler to run, so it needs nodes first. */
   readonly chart: eks.HelmChart;
   /** The role the autoscaler's pods assume. */
-  readonly role: iam.IRole;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     const { cluster } = props;
     const stack = Stack.of(this);
 
-    const serviceAccount = new eks.ServiceAccount(this, 'ServiceAccount', {
-      cluster,
-      ...CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-      identityType: eks.IdentityType.POD_IDENTITY,
+    // EKS Pod Identity, as for the EBS CSI driver: a role only the Pod Identity service can
+    // assume, associated with the chart's service account. No IRSA annotation on the account:
+    // with one, the IRSA webhook would inject web identity credentials this role does not trust,
+    // and the SDK tries those first.
+    const role = new iam.Role(this, 'Role', {
+      description: `Cluster Autoscaler (${CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace}/${CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name}), through EKS Pod Identity`,
+      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
     });
-    this.role = serviceAccount.role;
+    this.role = role;
+    const association = new eks.CfnPodIdentityAssociation(this, 'PodIdentity', {
+      clusterName: cluster.clusterName,
+      namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+      roleArn: role.roleArn,
+    });
+    association.node.addDependency(cluster.eksPodIdentityAgent!);
 
     // The documented policy (cluster-autoscaler/cloudprovider/aws/README.md), narrowed: reads
     // anywhere (describe calls take no resource), changes only to this cluster's groups.
-    serviceAccount.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'DescribeScalingTargets',
         actions: [
@@ -70,7 +80,7 @@ export class ClusterAutoscaler extends Construct {
         resources: ['*'],
       }),
     );
-    serviceAccount.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'DescribeThisClustersNodegroups',
         actions: ['eks:DescribeNodegroup'],
@@ -87,7 +97,7 @@ export class ClusterAutoscaler extends Construct {
     const ownedByThisCluster = new CfnJson(this, 'OwnedByClusterCondition', {
       value: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned' },
     });
-    serviceAccount.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ScaleThisClustersGroups',
         actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
@@ -101,7 +111,7 @@ export class ClusterAutoscaler extends Construct {
     const nodegroupArn =
       `arn:${shown(stack.partition, '<AWS::Partition>')}:eks:${shown(stack.region, '<AWS::Region>')}:` +
       `${shown(stack.account, '<AWS::AccountId>')}:nodegroup/<${clusterId}>/*/*`;
-    Validations.of(serviceAccount.role).acknowledge(
+    Validations.of(role).acknowledge(
       {
         id: `${awsSolutionsRule('IAM5')}[Resource::*]`,
         reason:
@@ -134,7 +144,7 @@ export class ClusterAutoscaler extends Construct {
           clusterName: cluster.clusterName,
           tags: ['k8s.io/cluster-autoscaler/enabled', `k8s.io/cluster-autoscaler/${cluster.clusterName}`],
         },
-        rbac: { serviceAccount: { create: false, name: serviceAccount.serviceAccountName } },
+        rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name } },
         extraArgs: {
           // The database pool is one node group per zone: keep them the same size, so a zone's
           // loss leaves the others able to take its pods.
@@ -155,6 +165,7 @@ export class ClusterAutoscaler extends Construct {
         },
       },
     });
-    this.chart.node.addDependency(serviceAccount);
+    // The pods must find their association when they start, or they run without credentials.
+    this.chart.node.addDependency(association, role);
   }
 }

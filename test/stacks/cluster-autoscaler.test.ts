@@ -44,11 +44,15 @@ function autoscalerChart(): [string, any] {
 
 const chartValues = () => JSON.parse(joined(autoscalerChart()[1].Properties.Values));
 
-function autoscalerStatements(): any[] {
+function autoscalerRoleId(): string {
   const association = Object.values(template.findResources('AWS::EKS::PodIdentityAssociation')).find(
     (r: any) => r.Properties.ServiceAccount === 'cluster-autoscaler',
   ) as any;
-  const roleId = association.Properties.RoleArn['Fn::GetAtt'][0];
+  return association.Properties.RoleArn['Fn::GetAtt'][0];
+}
+
+function autoscalerStatements(): any[] {
+  const roleId = autoscalerRoleId();
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy: any) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
     .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
@@ -99,23 +103,38 @@ describe('the chart', () => {
     expect(values.resources.requests).toEqual(values.resources.limits);
   });
 
-  test('is installed once the system nodes and its service account exist', () => {
+  test('is installed once the system nodes and its Pod Identity association exist', () => {
     const [, chart] = autoscalerChart();
     const systemNodegroup = Object.keys(template.findResources('AWS::EKS::Nodegroup')).find((id) =>
       id.startsWith('SystemNodePool'),
     );
     expect(chart.DependsOn).toContain(systemNodegroup);
-    expect(chart.DependsOn.some((id: string) => id.startsWith('ClusterAutoscalerServiceAccount'))).toBe(true);
+    const association = Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation')).find((id) =>
+      id.startsWith('ClusterAutoscaler'),
+    );
+    expect(chart.DependsOn).toContain(association);
   });
 });
 
 describe('its AWS identity', () => {
-  test('is an EKS Pod Identity association for kube-system/cluster-autoscaler, the account the chart uses', () => {
+  test('is an EKS Pod Identity association for kube-system/cluster-autoscaler, the account the chart creates', () => {
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       Namespace: 'kube-system',
       ServiceAccount: 'cluster-autoscaler',
     });
-    expect(chartValues().rbac.serviceAccount).toEqual({ create: false, name: 'cluster-autoscaler' });
+    expect(chartValues().rbac.serviceAccount).toEqual({ create: true, name: 'cluster-autoscaler' });
+  });
+
+  test('is a role only EKS Pod Identity can assume, and no IRSA annotation points at it', () => {
+    const roleId = autoscalerRoleId();
+    expect(resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+      },
+    ]);
+    expect(chartValues().rbac.serviceAccount.annotations).toBeUndefined();
   });
 
   test('may change only Auto Scaling groups tagged as owned by this cluster', () => {
