@@ -17,6 +17,8 @@ import {
   planKinds,
   planNamespaces,
   type AppliedObject,
+  type KindPlan,
+  type NamespacePlan,
 } from './dry-run-plan';
 
 const FIELD_MANAGER = 'server-dry-run';
@@ -105,43 +107,27 @@ function canaries(objects: readonly AppliedObject[]): Canary[] {
   ];
 }
 
-function main(directories: string[]): number {
-  if (directories.length === 0) {
-    console.error('usage: ts-node test/server/server-dry-run.ts <cdk.out directory>...');
-    return 2;
-  }
-  const stacks = directories.flatMap(loadAssembly);
-  const objects = appliedObjects(stacks);
-  const releases = helmReleases(stacks);
-  const manifests = new Set(objects.map(({ source }) => source)).size;
-  const print = (line = '') => process.stdout.write(`${line}\n`);
-  print(
-    `server-side dry-run: ${objects.length} objects from ${manifests} manifests in ${stacks.length} stacks`,
-  );
-  print(
-    'CloudFormation tokens are replaced by plausible values of their type (test/server/plausible-values.ts)',
-  );
-  for (const release of releases) {
-    print(
-      `not dry-run: Helm release ${release.release} in ${release.namespace} (${release.source}): not a manifest`,
-    );
-  }
+const print = (line: string) => process.stdout.write(`${line}\n`);
 
-  const kinds = planKinds(objects, discovery());
-  const problems: string[] = kinds.unknown.map(
-    (kind) =>
-      `${kind}: the API server does not serve it and it is not in KINDS_WITHOUT_CRD (test/server/dry-run-plan.ts); ` +
-      'fix the apiVersion, add the CRD to ../shared/schemas/crds, or list the kind with the reason',
-  );
-  for (const { entry, objects: skipped } of kinds.skipped) {
-    print(`SKIPPED ${skipped.length} ${entry.group} ${entry.kind} (no CRD installed: ${entry.reason}):`);
-    skipped.forEach((applied) => print(`  ${applied.source} ${describeObject(applied)}`));
+/** Reports the kinds skipped for want of a CRD; returns the kinds that fail the run. */
+function reportKinds(kinds: KindPlan): string[] {
+  for (const { entry, objects } of kinds.skipped) {
+    print(`SKIPPED ${objects.length} ${entry.group} ${entry.kind} (no CRD installed: ${entry.reason}):`);
+    objects.forEach((applied) => print(`  ${applied.source} ${describeObject(applied)}`));
   }
   for (const entry of kinds.obsolete) {
     print(`note: ${entry.group} ${entry.kind} is served now; remove it from KINDS_WITHOUT_CRD`);
   }
+  return kinds.unknown.map(
+    (kind) =>
+      `${kind}: the API server does not serve it and it is not in KINDS_WITHOUT_CRD (test/server/dry-run-plan.ts); ` +
+      'fix the apiVersion, add the CRD to ../shared/schemas/crds, or list the kind with the reason',
+  );
+}
 
-  const namespaces = planNamespaces(kinds.apply, releases);
+/** Makes the namespaces exist as they would before the manifests are applied; returns the problems. */
+function prepareNamespaces(namespaces: NamespacePlan): string[] {
+  const problems: string[] = [];
   for (const applied of namespaces.fromManifests) {
     const result = kubectl(
       ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'],
@@ -163,8 +149,13 @@ function main(directories: string[]): number {
       `namespace ${namespace}: no manifest and no Helm release creates it, yet ${sources.join(', ')} apply objects in it`,
     );
   }
+  return problems;
+}
 
-  for (const canary of canaries(kinds.apply)) {
+/** Dry-runs each canary; returns those the server did not reject for the expected reason. */
+function runCanaries(objects: readonly AppliedObject[]): string[] {
+  const problems: string[] = [];
+  for (const canary of canaries(objects)) {
     const result = kubectl(DRY_RUN, canary.object);
     const reason = canary.expected.exec(result.output)?.[0];
     if (!result.ok && reason) {
@@ -175,28 +166,61 @@ function main(directories: string[]): number {
       );
     }
   }
+  return problems;
+}
 
-  let accepted = 0;
-  for (const applied of kinds.apply) {
+/** Dry-runs each object; returns the rejections. */
+function dryRun(objects: readonly AppliedObject[]): string[] {
+  const problems: string[] = [];
+  for (const applied of objects) {
     const result = kubectl(DRY_RUN, applied.object);
-    if (result.ok) {
-      accepted += 1;
-      print(`ok   ${applied.source} ${describeObject(applied)}`);
-      // The server's warnings (deprecated APIs, PodSecurity) do not fail the run but are shown.
-      result.output
-        .split('\n')
-        .filter((line) => line.startsWith('Warning:'))
-        .forEach((line) => print(`     ${line}`));
-    } else {
-      print(`FAIL ${applied.source} ${describeObject(applied)}`);
+    print(`${result.ok ? 'ok  ' : 'FAIL'} ${applied.source} ${describeObject(applied)}`);
+    if (!result.ok) {
       problems.push(`${applied.source} ${describeObject(applied)}: ${result.output}`);
     }
+    // The server's warnings (deprecated APIs, PodSecurity) do not fail the run but are shown.
+    result.output
+      .split('\n')
+      .filter((line) => line.startsWith('Warning:'))
+      .forEach((line) => print(`     ${line}`));
+  }
+  return problems;
+}
+
+function main(directories: string[]): number {
+  if (directories.length === 0) {
+    console.error('usage: ts-node test/server/server-dry-run.ts <cdk.out directory>...');
+    return 2;
+  }
+  const stacks = directories.flatMap(loadAssembly);
+  const objects = appliedObjects(stacks);
+  const releases = helmReleases(stacks);
+  const manifests = new Set(objects.map(({ source }) => source)).size;
+  print(
+    `server-side dry-run: ${objects.length} objects from ${manifests} manifests in ${stacks.length} stacks`,
+  );
+  print(
+    'CloudFormation tokens are replaced by plausible values of their type (test/server/plausible-values.ts)',
+  );
+  for (const release of releases) {
+    print(
+      `not dry-run: Helm release ${release.release} in ${release.namespace} (${release.source}): not a manifest`,
+    );
   }
 
+  const kinds = planKinds(objects, discovery());
+  const problems = [
+    ...reportKinds(kinds),
+    ...prepareNamespaces(planNamespaces(kinds.apply, releases)),
+    ...runCanaries(kinds.apply),
+  ];
+  const rejected = dryRun(kinds.apply);
+  problems.push(...rejected);
+
   problems.forEach((problem) => print(`ERROR ${problem}`));
-  const skipped = kinds.skipped.reduce((sum, { objects: s }) => sum + s.length, 0);
+  const skipped = kinds.skipped.reduce((sum, entry) => sum + entry.objects.length, 0);
   print(
-    `server-side dry-run summary: ${accepted} accepted, ${kinds.apply.length - accepted} rejected, ` +
+    `server-side dry-run summary: ${kinds.apply.length - rejected.length} accepted, ${rejected.length} rejected, ` +
       `${skipped} skipped (kinds without a CRD), ${problems.length} problem(s)`,
   );
   return problems.length === 0 ? 0 : 1;
