@@ -16,6 +16,10 @@ const tenant: SynthesizedStack = {
       ReadWriteTargets: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} },
       PrivateLinkSecurityGroup: { Type: 'AWS::EC2::SecurityGroup', Properties: {} },
       Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+      Cluster: {
+        Type: 'AWS::EKS::Cluster',
+        Properties: { KubernetesNetworkConfig: { ServiceIpv4Cidr: '10.200.0.0/16' } },
+      },
       Provider: { Type: 'Custom::Provider', Properties: {} },
     },
   },
@@ -62,6 +66,12 @@ describe('plausible values for CloudFormation tokens', () => {
 
   test('an attribute that echoes a literal property is that property', () => {
     expect(render({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] })).toBe('10.0.0.0/16');
+  });
+
+  test('a dotted attribute that echoes a nested literal property is that property', () => {
+    expect(render({ 'Fn::GetAtt': ['Cluster', 'KubernetesNetworkConfig.ServiceIpv4Cidr'] })).toBe(
+      '10.200.0.0/16',
+    );
   });
 
   test('the same token renders the same value in every place, different resources differently', () => {

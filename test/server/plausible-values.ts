@@ -144,6 +144,8 @@ const RETURN_VALUES: Record<string, ReturnValues> = {
     ClusterSecurityGroupId: securityGroupId,
     OpenIdConnectIssuerUrl: (r) =>
       `https://oidc.eks.${r.stack.region}.amazonaws.com/id/${hex(r, 32).toUpperCase()}`,
+    // Where the template sets none, EKS picks 10.100.0.0/16 or 172.20.0.0/16 (EKS API, KubernetesNetworkConfigRequest).
+    'KubernetesNetworkConfig.ServiceIpv4Cidr': () => '172.20.0.0/16',
   },
   'AWS::EC2::VPCEndpointService': {
     Ref: (r) => `vpce-svc-${hex(r, 17)}`,
@@ -235,7 +237,12 @@ export function plausibleValues(stack: SynthesizedStack, stacks: readonly Synthe
 
   const getAtt = (logicalId: string, attribute: string): string => {
     const [resource, type] = resourceContext(logicalId);
-    const literal = resource.properties[attribute];
+    const literal = attribute
+      .split('.')
+      .reduce<unknown>(
+        (value, key) => (value as Record<string, unknown> | undefined)?.[key],
+        resource.properties,
+      );
     if (typeof literal === 'string') {
       // Attributes that echo a property (a VPC's CidrBlock, a subnet's zone) are that property.
       return literal;
