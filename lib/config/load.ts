@@ -2,7 +2,7 @@
  * Loads and validates an environment's configuration file, once, before any stack exists.
  */
 import * as fs from 'fs';
-import { parseDocument } from 'yaml';
+import { Document, isScalar, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConsumerConfig, consumerConfigSchema } from './consumer-schema';
 import { EnvironmentConfig, environmentConfigSchema } from './schema';
@@ -43,13 +43,26 @@ export function validateConfig(input: unknown, source: string): EnvironmentConfi
 }
 
 function loadFile<T extends z.ZodType>(schema: T, file: string, example: string): z.output<T> {
+  return parseWith(schema, readConfigText(file, example), file, example);
+}
+
+/** Reads a configuration file, turning what a user can get wrong about the path into a ConfigError. */
+function readConfigText(file: string, example: string): string {
   if (!fs.existsSync(file)) {
     throw new ConfigError(file, [`file not found; copy ${example} to ${file} and edit it`]);
   }
-  return parseWith(schema, fs.readFileSync(file, 'utf8'), file);
+  if (fs.statSync(file).isDirectory()) {
+    throw new ConfigError(file, [`is a directory; expected a YAML file such as ${example}`]);
+  }
+  return fs.readFileSync(file, 'utf8');
 }
 
-function parseWith<T extends z.ZodType>(schema: T, text: string, source: string): z.output<T> {
+function parseWith<T extends z.ZodType>(
+  schema: T,
+  text: string,
+  source: string,
+  example = 'config/example.yaml',
+): z.output<T> {
   const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -59,17 +72,48 @@ function parseWith<T extends z.ZodType>(schema: T, text: string, source: string)
       ),
     );
   }
-  return validateWith(schema, document.toJS(), source);
+  if (document.contents === null) {
+    throw new ConfigError(source, [
+      `the file has no settings (it is empty or only comments); expected a mapping such as ${example}`,
+    ]);
+  }
+  return validateWith(schema, document.toJS(), source, (path) => yamlSourceOf(document, path));
 }
 
-function validateWith<T extends z.ZodType>(schema: T, input: unknown, source: string): z.output<T> {
+/** The text a plain (unquoted) YAML scalar was written as, e.g. `012345678901`, where YAML read a number. */
+function yamlSourceOf(document: Document, path: readonly PropertyKey[]): string | undefined {
+  const node = document.getIn(path as unknown[], true);
+  return isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string' ? node.source : undefined;
+}
+
+/** Finds how a value was written in the source, where that is known. */
+type SourceLookup = (path: readonly PropertyKey[]) => string | undefined;
+
+function validateWith<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  source: string,
+  writtenAs: SourceLookup = () => undefined,
+): z.output<T> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    // The cross-field rules expect a mapping to look into; say so before they run.
+    const got =
+      input === null || input === undefined
+        ? 'nothing'
+        : Array.isArray(input)
+          ? 'a list'
+          : JSON.stringify(input);
+    throw new ConfigError(source, [
+      `(top level): got ${got}, expected a mapping of settings such as name, account and region`,
+    ]);
+  }
   const result = schema.safeParse(input, { error: describeIssue, reportInput: true });
   if (result.success) {
     return result.data;
   }
   throw new ConfigError(
     source,
-    result.error.issues.map((issue) => formatIssue(schema, issue, input)),
+    result.error.issues.flatMap((issue) => formatIssue(schema, issue, input, writtenAs)),
   );
 }
 
@@ -89,23 +133,48 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function formatIssue(schema: z.ZodType, issue: z.core.$ZodIssue, input: unknown): string {
+/** One line per problem: an issue naming several unknown keys becomes one line per key. */
+function formatIssue(
+  schema: z.ZodType,
+  issue: z.core.$ZodIssue,
+  input: unknown,
+  writtenAs: SourceLookup,
+): string[] {
   const where = issue.path.length > 0 ? formatPath(issue.path) : '(top level)';
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeys(schema, issue.path);
-    return issue.keys
-      .map(
-        (key) =>
-          `${where === '(top level)' ? key : `${where}.${key}`}: unknown key${allowed ? `; allowed keys here: ${allowed}` : ''}`,
-      )
-      .join('\n  - ');
+    return issue.keys.map(
+      (key) =>
+        `${where === '(top level)' ? key : `${where}.${key}`}: unknown key${allowed ? `; allowed keys here: ${allowed}` : ''}`,
+    );
   }
   if (issue.code === 'invalid_key') {
-    return `${where}: key not allowed, ${issue.issues.map((inner) => inner.message).join('; ')}`;
+    return [`${where}: key not allowed, ${issue.issues.map((inner) => inner.message).join('; ')}`];
+  }
+  if (issue.code === 'custom' && issue.params?.ceiling === true) {
+    // The value is a whole list (e.g. every tenant); the message says what it adds up to.
+    return [`${where}: ${issue.message}`];
   }
   const value = valueAt(input, issue.path);
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && isUnquotedScalar(value)) {
+    return [unquotedStringProblem(where, value, writtenAs(issue.path))];
+  }
   const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
-  return `${where}: ${got}, ${issue.message}`;
+  return [`${where}: ${got}, ${issue.message}`];
+}
+
+function isUnquotedScalar(value: unknown): value is number | boolean {
+  return typeof value === 'number' || typeof value === 'boolean';
+}
+
+/**
+ * YAML reads unquoted digits as a number, dropping leading zeros (`012345678901` becomes
+ * 12345678901), and `yes`/`1.10` as a boolean or 1.1. Show what was written and how to fix it.
+ */
+function unquotedStringProblem(where: string, value: number | boolean, written: string | undefined): string {
+  const text = written ?? String(value);
+  const readAs = text === String(value) ? '' : ` (YAML reads it as ${String(value)})`;
+  return `${where}: got ${text} unquoted${readAs}, expected a string; quote it: '${text}'`;
 }
 
 /** Messages for zod's built-in checks, phrased as what is allowed. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadConfigFile, parseConfig, validateConfig } from '../../lib/config/load';
+import { ConfigError, loadConfigFile, parseConfig, validateConfig } from '../../lib/config/load';
 import { configWith, exampleDocument, EXAMPLE_CONFIG_FILE, problemsOf } from '../util';
 
 describe('the example configuration', () => {
@@ -31,9 +31,9 @@ describe('bad input is rejected with the key, the value and what is allowed', ()
     ]);
   });
 
-  test('an account id written as a number', () => {
+  test('an account id written as a number says to quote it', () => {
     expect(problemsOf((d) => (d.account = 111111111111))).toEqual([
-      'account: got 111111111111, expected a string',
+      "account: got 111111111111 unquoted, expected a string; quote it: '111111111111'",
     ]);
   });
 
@@ -267,4 +267,67 @@ describe('reading files', () => {
       /2 problem\(s\)[^\n]*\n {2}- account: [^\n]*\n {2}- availabilityZones\[1\]/,
     );
   });
+
+  test('an empty file is a configuration error, not a crash', () => {
+    expect(problemsOfText('')).toEqual([
+      'the file has no settings (it is empty or only comments); expected a mapping such as config/example.yaml',
+    ]);
+  });
+
+  test('a file of comments only is a configuration error, not a crash', () => {
+    expect(problemsOfText('# yaml-language-server: $schema=./schema.json\n# name: prod\n')).toEqual([
+      'the file has no settings (it is empty or only comments); expected a mapping such as config/example.yaml',
+    ]);
+  });
+
+  test('a list at the top level is a configuration error, not a crash', () => {
+    expect(problemsOfText('- name: prod\n')).toEqual([
+      '(top level): got a list, expected a mapping of settings such as name, account and region',
+    ]);
+  });
+
+  test('a directory given as the file says so', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'config-dir-'));
+    expect(() => loadConfigFile(directory)).toThrow(
+      `${directory}: 1 problem(s) in the configuration:\n  - is a directory; expected a YAML file such as config/example.yaml`,
+    );
+  });
+
+  test('an unquoted account id with a leading zero shows what was written and says to quote it', () => {
+    const text = fs
+      .readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')
+      .replace("account: '111111111111'", 'account: 012345678901');
+    expect(problemsOfText(text)).toEqual([
+      "account: got 012345678901 unquoted (YAML reads it as 12345678901), expected a string; quote it: '012345678901'",
+    ]);
+  });
+
+  test('the problem count matches the lines printed when several keys are unknown', () => {
+    const text = `${fs.readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')}\ncolour: blue\nsize: large\n`;
+    let message = '';
+    try {
+      parseConfig(text, 'env.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const lines = message.split('\n').slice(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^ {2}- colour: unknown key/),
+      expect.stringMatching(/^ {2}- size: unknown key/),
+    ]);
+    expect(message).toMatch(/^env\.yaml: 2 problem\(s\)/);
+  });
 });
+
+/** The problems reported for a configuration text; fails if it is accepted. */
+function problemsOfText(text: string): string[] {
+  try {
+    parseConfig(text, 'env.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return [...error.problems];
+    }
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
