@@ -4,23 +4,23 @@
  *
  *   npx cdk synth -c config=config/<env>.yaml          the provider: platform and tenants
  *   npx cdk synth -c consumers=config/<customer>.yaml  the customer side: interface endpoints
+ *
+ * Without either, it synthesizes config/example.yaml. It says on stderr which file it uses.
  */
 import { App } from 'aws-cdk-lib';
+import { configSourceFromContext, describeConfigSource } from '../lib/config/context';
 import { ConfigError, loadConfigFile, loadConsumerConfigFile } from '../lib/config/load';
 import { addComplianceChecks, createConsumerStack, createEnvironmentStacks } from '../lib/environment';
 
 const app = new App();
-const consumerFile = app.node.tryGetContext('consumers') as string | undefined;
+const source = loadOrExit(() => configSourceFromContext(app.node.getAllContext()));
+console.error(describeConfigSource(source));
 
-if (consumerFile) {
+if (source.kind === 'consumers') {
   // The customer side, deployed by the customer into their own account.
-  const consumers = loadOrExit(() => loadConsumerConfigFile(consumerFile));
-  createConsumerStack(app, consumers);
+  createConsumerStack(app, loadOrExit(() => loadConsumerConfigFile(source.file)));
 } else {
-  const config = loadOrExit(() =>
-    loadConfigFile(String(app.node.tryGetContext('config') ?? 'config/example.yaml')),
-  );
-  createEnvironmentStacks(app, config);
+  createEnvironmentStacks(app, loadOrExit(() => loadConfigFile(source.file)));
 }
 addComplianceChecks(app);
 
