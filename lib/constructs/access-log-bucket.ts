@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 
 /** Prefix under which load balancers of this account deliver their access logs. */
 export const LOAD_BALANCER_LOG_PREFIX = 'nlb';
+/** Prefix under which S3 server access logs of this account's buckets are delivered. */
+export const SERVER_ACCESS_LOG_PREFIX = 's3';
 
 /** Properties of {@link AccessLogBucket}. */
 export interface AccessLogBucketProps {
@@ -23,6 +25,14 @@ export interface AccessLogBucketProps {
 export class AccessLogBucket extends Construct {
   /** The bucket. */
   readonly bucket: s3.Bucket;
+  /**
+   * The same bucket as a reference, for buckets and load balancers in other stacks to log
+   * into. A bucket given the bucket itself as `serverAccessLogsBucket` adds a statement for
+   * its prefix to this bucket's policy; through the reference it adds nothing, because log
+   * delivery is granted once here, for the whole account. So adding a tenant never changes
+   * the platform stack (and the policy never nears S3's 20 KB limit).
+   */
+  readonly logTarget: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps = {}) {
     super(scope, id);
@@ -55,6 +65,17 @@ export class AccessLogBucket extends Construct {
         },
       }),
     );
+    // S3 server access log delivery, once for every bucket of this account under s3/
+    // (Amazon S3 User Guide, "Permissions for log delivery": the logging service principal,
+    // restricted to source buckets of this account).
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${SERVER_ACCESS_LOG_PREFIX}/*`)],
+        conditions: fromThisAccount,
+      }),
+    );
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [logDelivery],
@@ -63,6 +84,10 @@ export class AccessLogBucket extends Construct {
         conditions: fromThisAccount,
       }),
     );
+    this.logTarget = s3.Bucket.fromBucketAttributes(this, 'LogTarget', {
+      bucketArn: this.bucket.bucketArn,
+      bucketName: this.bucket.bucketName,
+    });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions::AwsSolutions-S1',
       reason:

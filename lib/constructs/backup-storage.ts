@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -68,6 +68,13 @@ export class BackupStorage extends Construct {
         },
       ],
     });
+
+    // The access log bucket grants S3 log delivery for the whole account once (AccessLogBucket),
+    // so this bucket adds nothing to its policy, and adding a tenant leaves the platform unchanged.
+    Annotations.of(this.bucket).acknowledgeWarning(
+      '@aws-cdk/aws-s3:accessLogsPolicyNotAdded',
+      'log delivery is granted by the access log bucket itself',
+    );
 
     this.role = new iam.Role(this, 'Role', {
       description: `pgBackRest of namespace ${props.namespace} (IRSA)`,

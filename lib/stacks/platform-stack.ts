@@ -54,7 +54,7 @@ export class PlatformStack extends EnvironmentStack {
     const release = KUBERNETES_RELEASES[config.cluster.kubernetesVersion];
 
     const logKey = new LogEncryptionKey(this, 'LogEncryptionKey').key;
-    this.accessLogBucket = new AccessLogBucket(this, 'AccessLogs').bucket;
+    this.accessLogBucket = new AccessLogBucket(this, 'AccessLogs').logTarget;
     this.network = new PlatformNetwork(this, 'Network', {
       logKey,
       vpcCidr: config.network.vpcCidr,
