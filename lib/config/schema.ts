@@ -12,6 +12,7 @@ import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './v
 import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 import { environmentImagesSchema } from './images-schema';
 import { tenantSchema } from './tenant-schema';
+import { checkCeilings, quotasSchema } from './ceilings';
 
 /** Stages change how strict some rules are: only `development` may run without cluster admins. */
 export const STAGES = ['production', 'staging', 'development'] as const;
@@ -92,7 +93,7 @@ const environmentShape = z.strictObject({
   account: awsAccountId.meta({ description: 'The AWS account id to deploy into, quoted.' }),
   region: awsRegion.meta({ description: 'The AWS region to deploy into.' }),
   availabilityZones: z
-    .array(z.string())
+    .array(z.string().meta({ pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}[a-z]$' }))
     .length(3, { message: 'expected exactly 3 availability zones' })
     .meta({
       description:
@@ -173,6 +174,7 @@ const environmentShape = z.strictObject({
     )
     .default({})
     .meta({ description: 'Tags applied to every resource of the environment.' }),
+  quotas: quotasSchema,
   tenants: z
     .array(tenantSchema)
     .default([])
@@ -201,6 +203,7 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkNetwork(config, ctx);
   checkCluster(config, ctx);
   checkDatabaseCapacity(config, ctx);
+  checkCeilings(config, ctx);
   const databaseMin = config.nodePools?.database?.minSize;
   if (config.stage === 'production' && typeof databaseMin === 'number' && databaseMin < 3) {
     ctx.addIssue({

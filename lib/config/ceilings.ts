@@ -1,0 +1,207 @@
+/**
+ * The per-environment ceilings a platform team meets as it adds tenants: AWS quotas, and the
+ * addresses in each private subnet. Validation compares a configuration against each one, so
+ * a team learns which ceiling it would pass before a deployment fails half way.
+ */
+import { z } from 'zod';
+
+/** AWS quotas the environment's account has, where they were raised above the defaults. */
+export const quotasSchema = z
+  .strictObject({
+    networkLoadBalancersPerRegion: z.number().int().min(1).default(50).meta({
+      description:
+        'Elastic Load Balancing quota "Network Load Balancers per Region" (default 50). Each tenant has one; other load balancers of the account in the region count too.',
+    }),
+    inboundRulesPerSecurityGroup: z.number().int().min(1).max(1000).default(60).meta({
+      description:
+        'Amazon VPC quota "Inbound or outbound rules per security group" (default 60). The node security group gets one rule per load balancer security group of the tenants.',
+    }),
+  })
+  .default({ networkLoadBalancersPerRegion: 50, inboundRulesPerSecurityGroup: 60 })
+  .meta({ description: 'AWS quotas of the account, if raised above the defaults.' });
+
+/** The quotas of a validated configuration. */
+export type QuotasConfig = z.output<typeof quotasSchema>;
+
+/** What a configuration needs of one ceiling, and how much there is. */
+export interface Ceiling {
+  /** Name of the ceiling, as AWS or this README calls it. */
+  readonly name: string;
+  /** How much the configuration uses at most. */
+  readonly used: number;
+  /** The ceiling. */
+  readonly limit: number;
+  /** Where the ceiling comes from, and what to do when it is reached. */
+  readonly source: string;
+  /** Where the ceiling is set in the config, as a key path, if it is one of `quotas`. */
+  readonly path?: readonly (string | number)[];
+  /**
+   * `deploy` when passing it makes a deployment fail (an error); `scale` when it only stops
+   * the cluster growing to its maximum size (a warning).
+   */
+  readonly stops: 'deploy' | 'scale';
+}
+
+/**
+ * Inbound rules of the EKS cluster security group before any tenant: its self-referencing
+ * rule (Amazon EKS User Guide, "View Amazon EKS security group requirements for clusters").
+ */
+const CLUSTER_SECURITY_GROUP_BASE_RULES = 1;
+
+/**
+ * Inbound rules each tenant adds to the node (cluster) security group. The AWS Load Balancer
+ * Controller writes one rule per source security group and protocol, merging the ports of
+ * every TargetGroupBinding from that group (aws-load-balancer-controller,
+ * pkg/targetgroupbinding/networking_manager.go, computeRestrictedIngressPermissionsPerSG).
+ * Each tenant's load balancer has a security group of its own, so one rule per tenant.
+ */
+const INBOUND_RULES_PER_TENANT = 1;
+
+/**
+ * IPv4 addresses a node can take from its subnet when every network interface it can attach
+ * is full, by instance size: (network interfaces) x (IPv4 addresses per interface) of the
+ * current general-purpose, compute and memory families (m5-m8, c5-c8, r5-r8, with or without
+ * g/i/a; Amazon EC2 User Guide, "Maximum IP addresses per network interface"). The VPC CNI
+ * keeps a whole spare interface per node (WARM_ENI_TARGET=1), so a busy node reaches it.
+ */
+const ADDRESSES_PER_NODE_BY_SIZE: Record<string, number> = {
+  medium: 2 * 4,
+  large: 3 * 10,
+  xlarge: 4 * 15,
+  '2xlarge': 4 * 15,
+  '4xlarge': 8 * 30,
+  '8xlarge': 8 * 30,
+  '12xlarge': 8 * 30,
+  '16xlarge': 15 * 50,
+  '24xlarge': 15 * 50,
+  '32xlarge': 15 * 50,
+  '48xlarge': 15 * 50,
+  metal: 15 * 50,
+};
+/** For a size not in the table: the largest, so the estimate errs on the safe side. */
+const ADDRESSES_PER_NODE_UNKNOWN = 15 * 50;
+
+/** Addresses AWS reserves in every subnet (Amazon VPC User Guide, "Subnet CIDR blocks"). */
+const RESERVED_ADDRESSES_PER_SUBNET = 5;
+
+/** The parts of a configuration the ceilings depend on; the loader passes a validated one. */
+export interface CeilingInput {
+  readonly quotas: QuotasConfig;
+  readonly vpcPrefixLength: number;
+  readonly zones: number;
+  readonly nodePools: readonly { readonly instanceTypes: readonly string[]; readonly maxSize: number }[];
+  readonly tenants: number;
+}
+
+/** Every ceiling of an environment, with what the configuration needs of it. */
+export function environmentCeilings(input: CeilingInput): Ceiling[] {
+  const { quotas, tenants } = input;
+  return [
+    {
+      name: 'Network Load Balancers per Region',
+      used: tenants,
+      limit: quotas.networkLoadBalancersPerRegion,
+      source:
+        'one internal NLB per tenant; Elastic Load Balancing quota, adjustable: raise it in Service Quotas, then set quotas.networkLoadBalancersPerRegion',
+      path: ['quotas', 'networkLoadBalancersPerRegion'],
+      stops: 'deploy',
+    },
+    {
+      name: 'Inbound rules per security group (node security group)',
+      used: CLUSTER_SECURITY_GROUP_BASE_RULES + INBOUND_RULES_PER_TENANT * tenants,
+      limit: quotas.inboundRulesPerSecurityGroup,
+      source:
+        'the AWS Load Balancer Controller adds one rule per tenant load balancer security group; Amazon VPC quota, adjustable: raise it in Service Quotas, then set quotas.inboundRulesPerSecurityGroup',
+      path: ['quotas', 'inboundRulesPerSecurityGroup'],
+      stops: 'deploy',
+    },
+    {
+      name: 'IPv4 addresses per private subnet',
+      used: addressesPerZone(input),
+      limit: 2 ** (32 - (input.vpcPrefixLength + 2)) - RESERVED_ADDRESSES_PER_SUBNET,
+      source:
+        'pods take VPC addresses (VPC CNI); worst case with every node of both pools at maxSize and full, plus one load balancer interface per tenant; a larger network.vpcCidr raises it',
+      stops: 'scale',
+    },
+  ];
+}
+
+/** Worst-case addresses taken in one zone's private subnet. */
+function addressesPerZone(input: CeilingInput): number {
+  const nodes = input.nodePools.reduce((sum, pool) => {
+    const perNode = Math.max(...pool.instanceTypes.map(addressesPerNode));
+    return sum + Math.ceil(pool.maxSize / input.zones) * perNode;
+  }, 0);
+  // Each NLB has one network interface in each zone's subnet.
+  return nodes + input.tenants;
+}
+
+function addressesPerNode(instanceType: string): number {
+  const size = instanceType.split('.')[1] ?? '';
+  return ADDRESSES_PER_NODE_BY_SIZE[size] ?? ADDRESSES_PER_NODE_UNKNOWN;
+}
+
+/** The ceilings of a configuration that may be partly invalid, or undefined if it lacks what they need. */
+export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
+  const doc = config as {
+    quotas?: Partial<QuotasConfig>;
+    network?: { vpcCidr?: unknown };
+    availabilityZones?: unknown;
+    nodePools?: Record<string, { instanceTypes?: unknown; maxSize?: unknown } | undefined>;
+    tenants?: unknown;
+  };
+  const prefix = /^[\d.]+\/(\d+)$/.exec(String(doc.network?.vpcCidr))?.[1];
+  const pools = Object.values(doc.nodePools ?? {});
+  const wellFormed = pools.every(
+    (pool) =>
+      Array.isArray(pool?.instanceTypes) &&
+      pool.instanceTypes.length > 0 &&
+      pool.instanceTypes.every((type) => typeof type === 'string') &&
+      typeof pool.maxSize === 'number',
+  );
+  if (prefix === undefined || !wellFormed || !Array.isArray(doc.tenants)) {
+    return undefined;
+  }
+  return environmentCeilings({
+    quotas: {
+      networkLoadBalancersPerRegion: doc.quotas?.networkLoadBalancersPerRegion ?? 50,
+      inboundRulesPerSecurityGroup: doc.quotas?.inboundRulesPerSecurityGroup ?? 60,
+    },
+    vpcPrefixLength: Number(prefix),
+    zones:
+      Array.isArray(doc.availabilityZones) && doc.availabilityZones.length > 0
+        ? doc.availabilityZones.length
+        : 3,
+    nodePools: pools as { instanceTypes: string[]; maxSize: number }[],
+    tenants: doc.tenants.length,
+  });
+}
+
+/**
+ * The cross-field rule: a configuration that passes a ceiling which stops deployment is
+ * refused, naming the ceiling. Ceilings that only stop scaling are left to `npm run validate`,
+ * which prints every ceiling with its headroom.
+ */
+export function checkCeilings(config: unknown, ctx: z.RefinementCtx): void {
+  const tenants = (config as { tenants?: unknown[] }).tenants?.length ?? 0;
+  for (const ceiling of ceilingsOfDocument(config) ?? []) {
+    if (ceiling.stops === 'deploy' && ceiling.used > ceiling.limit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenants'],
+        message: ceilingProblem(ceiling, tenants),
+        params: { ceiling: true },
+      });
+    }
+  }
+}
+
+/** A ceiling as one line: `Network Load Balancers per Region: 2 of 50 (...)`. */
+export function describeCeiling(ceiling: Ceiling): string {
+  return `${ceiling.name}: ${ceiling.used} of ${ceiling.limit} (${ceiling.source})`;
+}
+
+/** The problem a ceiling that stops deployment reports when the configuration passes it. */
+export function ceilingProblem(ceiling: Ceiling, tenants: number): string {
+  return `${tenants} tenants pass the ceiling "${ceiling.name}": they need ${ceiling.used}, the limit is ${ceiling.limit} (${ceiling.source})`;
+}
