@@ -28,3 +28,8 @@ export const ipv4Cidr = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: parsed });
   }
 });
+// For editors (config/schema.json): the shape of a CIDR; the loader also checks the host bits.
+ipv4Cidr.register(z.globalRegistry, {
+  pattern:
+    '^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)$',
+});

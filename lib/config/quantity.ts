@@ -1,6 +1,7 @@
 /** Kubernetes resource quantities (`500m`, `2`, `8Gi`), parsed for validation and sizing. */
 
-const QUANTITY_PATTERN = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/;
+/** A quantity this project accepts; its source is the editor schema's pattern too. */
+export const QUANTITY_PATTERN = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/;
 
 const MULTIPLIERS: Record<string, number> = {
   '': 1,

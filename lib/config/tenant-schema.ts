@@ -4,7 +4,7 @@ import { cronProblem } from './cron';
 import { awsRegion, dnsLabel } from './fields';
 import { databaseImagesSchema, POSTGRES_VERSIONS } from './images-schema';
 import { parameterProblems } from './postgres-parameter-rules';
-import { parseQuantity } from './quantity';
+import { parseQuantity, QUANTITY_PATTERN } from './quantity';
 import type { InstanceSize } from '../../k8s/postgres-parameters';
 
 /**
@@ -16,7 +16,7 @@ export const TENANT_NAME_MAX_LENGTH = 20;
 
 /** A quantity between `min` and `max` base units, described with `example`. */
 function quantity(kind: string, example: string, min: number, max: number, range: string) {
-  return z.string().superRefine((value, ctx) => {
+  const schema = z.string().superRefine((value, ctx) => {
     const parsed = parseQuantity(value);
     if (parsed === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected a Kubernetes ${kind} quantity such as ${example}` });
@@ -24,6 +24,8 @@ function quantity(kind: string, example: string, min: number, max: number, range
       ctx.addIssue({ code: 'custom', message: `expected ${range}` });
     }
   });
+  // The pattern is for editors (config/schema.json); the range stays the loader's check.
+  return schema.meta({ pattern: QUANTITY_PATTERN.source });
 }
 
 const cronSchedule = z.string().superRefine((value, ctx) => {
@@ -72,6 +74,10 @@ const allowedPrincipal = z.string().superRefine((value, ctx) => {
       message: 'expected a 12-digit AWS account id or an IAM ARN such as arn:aws:iam::123456789012:role/app',
     });
   }
+});
+// For editors (config/schema.json); the loader's messages say which of the two was meant.
+allowedPrincipal.register(z.globalRegistry, {
+  pattern: '^(\\d{12}|arn:aws(-cn|-us-gov)?:iam::\\d{12}:(root|role/[\\w+=,.@\\-/]+|user/[\\w+=,.@\\-/]+))$',
 });
 
 const GiB = 2 ** 30;

@@ -25,3 +25,30 @@ describe('editors validating against config/schema.json', () => {
     expect(validate.errors).toContainEqual(expect.objectContaining({ keyword: 'additionalProperties' }));
   });
 });
+
+describe('editors flag what the loader refuses, through the patterns in config/schema.json', () => {
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(configJsonSchema()));
+  const cases: [string, (doc: any) => void][] = [
+    ['an account id of 11 digits', (doc) => (doc.account = '12345678901')],
+    ['a region name that is not one', (doc) => (doc.region = 'Ireland')],
+    ['a malformed availability zone', (doc) => (doc.availabilityZones[0] = 'eu-west-1')],
+    ['a VPC CIDR without a prefix length', (doc) => (doc.network.vpcCidr = '10.40.0.0')],
+    [
+      'a public access CIDR with an octet over 255',
+      (doc) => (doc.cluster.publicAccessCidrs = ['10.0.0.256/24']),
+    ],
+    ['a memory quantity that is not one', (doc) => (doc.tenants[0].memory = '4 GB')],
+    ['a CPU quantity in words', (doc) => (doc.tenants[0].cpu = 'two')],
+    [
+      'an allowed principal that is neither an account nor an ARN',
+      (doc) => (doc.tenants[0].privateLink.allowedPrincipals = ['acme']),
+    ],
+  ];
+
+  test.each(cases)('%s', (_name, edit) => {
+    const doc = parse(fs.readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'));
+    edit(doc);
+    expect(validate(doc)).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ keyword: 'pattern' }));
+  });
+});
