@@ -40,6 +40,9 @@ export function onboardingDocument(
   const stackName = `${config.name}-tenant-${tenant.name}`;
   const serviceName = options.serviceName ?? '<EndpointServiceName>';
   const ports = tenant.replicas > 1 ? [READ_WRITE_PORT, READ_ONLY_PORT] : [READ_WRITE_PORT];
+  const privateDnsName = tenant.privateLink.privateDnsName;
+  // With a verified private DNS name, the name resolves to the customer's own endpoint in their VPC.
+  const host = privateDnsName ?? '<endpoint-dns-name>';
   const lines = [
     `# Connecting to the ${tenant.name} database`,
     '',
@@ -73,8 +76,15 @@ export function onboardingDocument(
     `aws ec2 create-vpc-endpoint --region ${config.region} --vpc-endpoint-type Interface \\`,
     `  --service-name ${serviceName} \\`,
     '  --vpc-id <your-vpc-id> --subnet-ids <subnet-a> <subnet-b> <subnet-c> \\',
-    '  --security-group-ids <your-endpoint-security-group>',
+    `  --security-group-ids <your-endpoint-security-group>${privateDnsName ? ' \\' : ''}`,
+    ...(privateDnsName ? ['  --private-dns-enabled'] : []),
     '```',
+    ...(privateDnsName
+      ? [
+          '',
+          `Private DNS name: \`${privateDnsName}\`. With private DNS enabled on the endpoint (\`privateDns: true\` in the consumer stack's file), this name resolves inside your VPC to your endpoint. It works once the provider has verified the domain; until then, use the endpoint's own DNS name. Your VPC needs DNS hostnames and DNS resolution turned on.`,
+        ]
+      : []),
     '',
     '## 3. Allow your clients',
     '',
@@ -87,7 +97,9 @@ export function onboardingDocument(
     '',
     '## 4. Connect',
     '',
-    'Use the first DNS name of the endpoint (`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <id>`).',
+    privateDnsName
+      ? `Use the private DNS name \`${privateDnsName}\`, or the first DNS name of the endpoint (\`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <id>\`).`
+      : 'Use the first DNS name of the endpoint (`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <id>`).',
     'Credentials come from the provider through a secure channel, never by email or ticket.',
     'Connections are encrypted (TLS is on); verify-full with a CA you can check comes with customer-facing certificates.',
     '',
@@ -95,7 +107,7 @@ export function onboardingDocument(
     ...tenant.users.flatMap((user) =>
       ports.map(
         (port) =>
-          `psql "host=<endpoint-dns-name> port=${port} dbname=${user.databases[0] ?? 'postgres'} user=${user.name} sslmode=require"  # ${port === READ_WRITE_PORT ? 'read-write' : 'read-only'}`,
+          `psql "host=${host} port=${port} dbname=${user.databases[0] ?? 'postgres'} user=${user.name} sslmode=require"  # ${port === READ_WRITE_PORT ? 'read-write' : 'read-only'}`,
       ),
     ),
     ...(tenant.users.length === 0 ? ['# no users are configured for this tenant yet'] : []),

@@ -1,13 +1,16 @@
 /**
- * Prints a tenant's onboarding document:
- *   npm run onboarding -- <config file> <tenant> [<endpoint service name>]
+ * Prints a tenant's onboarding document, and nothing else, on stdout:
+ *   npm run --silent onboarding -- <config file> <tenant> [<endpoint service name>] > <tenant>.md
+ * (`--silent` keeps npm's "> private-postgres-paas onboarding" banner out of the document.)
  */
 import { ConfigError, loadConfigFile } from '../lib/config/load';
 import { onboardingDocument } from '../lib/onboarding';
 
 const [configFile, tenant, serviceName] = process.argv.slice(2);
 if (!configFile || !tenant) {
-  console.error('usage: npm run onboarding -- <config file> <tenant> [<endpoint service name>]');
+  console.error(
+    'usage: npm run --silent onboarding -- <config file> <tenant> [<endpoint service name>] > <tenant>.md',
+  );
   process.exit(2);
 }
 try {

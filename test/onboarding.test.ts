@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { NLB_TCP_IDLE_TIMEOUT_SECONDS } from '../lib/constructs/tenant-private-link';
 import { CLIENT_KEEPALIVES, onboardingDocument } from '../lib/onboarding';
 import { findSecrets } from './secret-scan';
@@ -69,4 +71,40 @@ test('asks for client keepalives whose first probe comes before the load balance
   expect(document).toContain(
     `keepalives=1 keepalives_idle=${CLIENT_KEEPALIVES.idleSeconds} keepalives_interval=${CLIENT_KEEPALIVES.intervalSeconds} keepalives_count=${CLIENT_KEEPALIVES.count}`,
   );
+});
+
+describe('a tenant with a private DNS name', () => {
+  // analytics has privateLink.privateDnsName: analytics.db.example.com in the example.
+  const document = () => onboardingDocument(exampleConfig(), 'analytics', { serviceName: SERVICE });
+
+  test('creates the endpoint with private DNS enabled', () => {
+    expect(document()).toContain('--private-dns-enabled');
+  });
+
+  test('names the private DNS name and when it resolves', () => {
+    expect(document()).toContain('Private DNS name: `analytics.db.example.com`');
+    expect(document()).toContain('once the provider has verified the domain');
+  });
+
+  test('connects to the private DNS name', () => {
+    expect(document()).toContain(
+      'psql "host=analytics.db.example.com port=5432 dbname=warehouse user=analytics-etl sslmode=require"',
+    );
+  });
+
+  test('a tenant without one gets neither', () => {
+    const orders = onboardingDocument(exampleConfig(), 'orders');
+    expect(orders).not.toContain('--private-dns-enabled');
+    expect(orders).not.toContain('Private DNS name');
+  });
+});
+
+test('the documented command prints the document and nothing else (no npm banner)', () => {
+  const result = spawnSync(
+    'npm',
+    ['run', '--silent', 'onboarding', '--', 'config/example.yaml', 'orders', SERVICE],
+    { cwd: path.join(__dirname, '..'), encoding: 'utf8' },
+  );
+  expect(result.status).toBe(0);
+  expect(result.stdout).toBe(onboardingDocument(exampleConfig(), 'orders', { serviceName: SERVICE }));
 });
