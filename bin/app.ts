@@ -18,9 +18,11 @@ console.error(describeConfigSource(source));
 
 if (source.kind === 'consumers') {
   // The customer side, deployed by the customer into their own account.
-  createConsumerStack(app, loadOrExit(() => loadConsumerConfigFile(source.file)));
+  const consumers = loadOrExit(() => loadConsumerConfigFile(source.file));
+  createConsumerStack(app, consumers);
 } else {
-  createEnvironmentStacks(app, loadOrExit(() => loadConfigFile(source.file)));
+  const config = loadOrExit(() => loadConfigFile(source.file));
+  createEnvironmentStacks(app, config);
 }
 addComplianceChecks(app);
 
