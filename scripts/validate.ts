@@ -11,7 +11,6 @@ if (files.length === 0) {
   process.exit(2);
 }
 const report = validateConfigFiles(files);
-for (const line of report.lines) {
-  console.log(line);
-}
-process.exit(report.ok ? 0 : 1);
+process.stdout.write(report.lines.map((line) => `${line}\n`).join(''));
+// exitCode, not exit(): a pipe may still be taking the output.
+process.exitCode = report.ok ? 0 : 1;

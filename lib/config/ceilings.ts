@@ -36,10 +36,11 @@ export interface Ceiling {
   /** Where the ceiling is set in the config, as a key path, if it is one of `quotas`. */
   readonly path?: readonly (string | number)[];
   /**
-   * `deploy` when passing it makes a deployment fail (an error); `scale` when it only stops
-   * the cluster growing to its maximum size (a warning).
+   * `error` when passing it makes a deployment fail, so validation refuses the config;
+   * `warning` when it may not (it only stops the cluster growing to its maximum size, or
+   * depends on resources outside the config), so validation only reports it.
    */
-  readonly stops: 'deploy' | 'scale';
+  readonly severity: 'error' | 'warning';
 }
 
 /**
@@ -104,7 +105,7 @@ export function environmentCeilings(input: CeilingInput): Ceiling[] {
       source:
         'one internal NLB per tenant; Elastic Load Balancing quota, adjustable: raise it in Service Quotas, then set quotas.networkLoadBalancersPerRegion',
       path: ['quotas', 'networkLoadBalancersPerRegion'],
-      stops: 'deploy',
+      severity: 'error',
     },
     {
       name: 'Inbound rules per security group (node security group)',
@@ -113,7 +114,7 @@ export function environmentCeilings(input: CeilingInput): Ceiling[] {
       source:
         'the AWS Load Balancer Controller adds one rule per tenant load balancer security group; Amazon VPC quota, adjustable: raise it in Service Quotas, then set quotas.inboundRulesPerSecurityGroup',
       path: ['quotas', 'inboundRulesPerSecurityGroup'],
-      stops: 'deploy',
+      severity: 'error',
     },
     {
       name: 'IPv4 addresses per private subnet',
@@ -121,7 +122,7 @@ export function environmentCeilings(input: CeilingInput): Ceiling[] {
       limit: 2 ** (32 - (input.vpcPrefixLength + 2)) - RESERVED_ADDRESSES_PER_SUBNET,
       source:
         'pods take VPC addresses (VPC CNI); worst case with every node of both pools at maxSize and full, plus one load balancer interface per tenant; a larger network.vpcCidr raises it',
-      stops: 'scale',
+      severity: 'warning',
     },
   ];
 }
@@ -185,7 +186,7 @@ export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
 export function checkCeilings(config: unknown, ctx: z.RefinementCtx): void {
   const tenants = (config as { tenants?: unknown[] }).tenants?.length ?? 0;
   for (const ceiling of ceilingsOfDocument(config) ?? []) {
-    if (ceiling.stops === 'deploy' && ceiling.used > ceiling.limit) {
+    if (ceiling.severity === 'error' && ceiling.used > ceiling.limit) {
       ctx.addIssue({
         code: 'custom',
         path: ['tenants'],

@@ -76,7 +76,7 @@ function consumerSummary(file: string): string[] {
         used,
         limit: INTERFACE_ENDPOINTS_PER_VPC,
         source: 'AWS PrivateLink quota, adjustable; endpoints the VPC already has count too',
-        stops: 'deploy',
+        severity: 'warning',
       }),
     ),
   ];
@@ -84,6 +84,7 @@ function consumerSummary(file: string): string[] {
 
 function ceilingLine(ceiling: Ceiling): string {
   const over = ceiling.used > ceiling.limit;
-  const mark = !over ? 'ok' : ceiling.stops === 'deploy' ? 'ERROR' : 'WARNING';
+  // An environment over an error ceiling was refused by the loader already.
+  const mark = !over ? 'ok' : ceiling.severity === 'error' ? 'ERROR' : 'WARNING';
   return `  ${mark.padEnd(7)} ${describeCeiling(ceiling)}`;
 }

@@ -80,7 +80,7 @@ describe('IPv4 addresses per private subnet', () => {
   });
 
   test('only stops scaling, not deployment, so it is no config error', () => {
-    expect(subnetCeiling(20, 30).stops).toBe('scale');
+    expect(subnetCeiling(20, 30).severity).toBe('warning');
     expect(subnetCeiling(20, 30).used).toBeGreaterThan(subnetCeiling(20, 30).limit);
   });
 });

@@ -64,3 +64,18 @@ test('a consumer file with a problem is checked against the consumer schema', ()
     '  - endpoints[0].vpcId: got "my-vpc", expected a VPC id such as vpc-0123456789abcdef0',
   ]);
 });
+
+test('warns, without failing, when the private subnets cannot hold the largest cluster', () => {
+  const small = writeConfig(
+    'small.yaml',
+    fs
+      .readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')
+      .replace('vpcCidr: 10.40.0.0/16', 'vpcCidr: 10.40.0.0/20')
+      .replace('instanceTypes: [r7g.xlarge]', 'instanceTypes: [r7g.16xlarge]'),
+  );
+  const report = validateConfigFiles([small]);
+  expect(report.ok).toBe(true);
+  expect(report.lines).toContainEqual(
+    expect.stringMatching(/^ {2}WARNING IPv4 addresses per private subnet: \d+ of 1019 /),
+  );
+});
