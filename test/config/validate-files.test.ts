@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -78,4 +79,13 @@ test('warns, without failing, when the private subnets cannot hold the largest c
   expect(report.lines).toContainEqual(
     expect.stringMatching(/^ {2}WARNING IPv4 addresses per private subnet: \d+ of 1019 /),
   );
+});
+
+test('environment configs are not git-ignored: they hold no secrets and are reviewed like code', () => {
+  // `git check-ignore` exits 1 when no ignore rule matches the path.
+  const result = spawnSync('git', ['check-ignore', '--no-index', 'config/prod.yaml', 'config/acme.yaml'], {
+    cwd: path.join(__dirname, '..', '..'),
+    encoding: 'utf8',
+  });
+  expect({ status: result.status, ignored: result.stdout }).toEqual({ status: 1, ignored: '' });
 });
