@@ -2,18 +2,22 @@
  * Properties of the whole synthesized app: cdk-nag findings, determinism, size limits and
  * the logical IDs of stateful resources.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { addComplianceChecks, createEnvironmentStacks } from '../lib/environment';
 import { manifestsOf } from './conformance/template-manifests';
-import { exampleConfig, newApp, statefulLogicalIds } from './util';
+import { cdkJsonContext, exampleConfig, newApp, NewAppOptions, statefulLogicalIds } from './util';
 
 /**
  * Synthesizes the example environment as bin/app.ts does, compliance checks included (a
- * finding makes synthesis throw), and returns its templates by stack name.
+ * finding makes synthesis throw), and returns its templates by stack name. With
+ * `cloudFormationValidation`, aws-cdk-lib's CloudFormation rules run too, as in `cdk synth`.
  */
-function synthExample(): { app: ReturnType<typeof newApp>; templates: Record<string, any> } {
-  const app = newApp();
+function synthExample(options: NewAppOptions = {}): {
+  app: ReturnType<typeof newApp>;
+  templates: Record<string, any>;
+} {
+  const app = newApp(options);
   createEnvironmentStacks(app, exampleConfig());
   addComplianceChecks(app);
   const assembly = app.synth();
@@ -25,7 +29,28 @@ function synthExample(): { app: ReturnType<typeof newApp>; templates: Record<str
 
 let example: ReturnType<typeof synthExample>;
 beforeAll(() => {
-  example = synthExample();
+  // The one synthesis of the suite that runs the built-in CloudFormation validation, the gate
+  // `cdk synth` (CI, deploy) applies: a finding nobody acknowledged makes it throw.
+  example = synthExample({ cloudFormationValidation: true });
+});
+
+describe('built-in CloudFormation validation', () => {
+  test('passes the example with its findings acknowledged (synthesis would have thrown)', () => {
+    expect(Object.keys(example.templates)).toContain('example-platform');
+  });
+
+  test('is a gate: cdk.json makes its findings errors', () => {
+    expect(cdkJsonContext()['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
+  });
+
+  test('fails synthesis on a template CloudFormation would reject', () => {
+    const app = newApp({ cloudFormationValidation: true });
+    new CfnResource(new Stack(app, 'Probe'), 'Bucket', {
+      type: 'AWS::S3::Bucket',
+      properties: { BucketNam: 'typo' },
+    });
+    expect(() => app.synth()).toThrow(/BucketNam/);
+  });
 });
 
 describe('cdk-nag AwsSolutions', () => {

@@ -1,7 +1,7 @@
 /** Shared fixtures: the example configuration, variations of it, and synthesized stacks. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, cx_api as cxapi } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ConfigError, loadConfigFile, validateConfig } from '../lib/config/load';
 import type { EnvironmentConfig } from '../lib/config/schema';
@@ -18,9 +18,27 @@ export function cdkJsonContext(): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
 }
 
-/** A new app with the project's cdk.json context, as the CDK CLI would create it. */
-export function newApp(): App {
-  return new App({ context: cdkJsonContext() });
+/** How a test app differs from the one the CDK CLI creates. */
+export interface NewAppOptions {
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation validation on synthesis. It starts a 9 MB
+   * WebAssembly module (about 2.3 s per test file), so only the test that gates on it
+   * (test/app.test.ts) turns it on; `cdk synth` and CI always run it.
+   * @default false
+   */
+  readonly cloudFormationValidation?: boolean;
+}
+
+/**
+ * A new app with the project's cdk.json context, as the CDK CLI would create it. Assets are
+ * not staged (copied into the assembly): no test reads them, and the 59 MB kubectl layer
+ * would be copied on every synthesis. Templates are the same either way.
+ */
+export function newApp(options: NewAppOptions = {}): App {
+  return new App({
+    context: { ...cdkJsonContext(), [cxapi.DISABLE_ASSET_STAGING_CONTEXT]: true },
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+  });
 }
 
 /** Path of the example configuration every user starts from. */
