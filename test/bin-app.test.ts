@@ -24,6 +24,8 @@ function runApp(context: Record<string, unknown>): { status: number | undefined;
   process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
   try {
     jest.isolateModules(() => {
+      // bin/app.ts does its work when loaded; isolateModules needs a synchronous load.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../bin/app');
     });
     return { status: undefined, stderr };
