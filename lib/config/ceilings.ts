@@ -5,19 +5,33 @@
  */
 import { z } from 'zod';
 
+/** AWS's default quotas (Elastic Load Balancing and Amazon VPC quota pages). */
+const DEFAULT_QUOTAS = { networkLoadBalancersPerRegion: 50, inboundRulesPerSecurityGroup: 60 } as const;
+
 /** AWS quotas the environment's account has, where they were raised above the defaults. */
 export const quotasSchema = z
   .strictObject({
-    networkLoadBalancersPerRegion: z.number().int().min(1).default(50).meta({
-      description:
-        'Elastic Load Balancing quota "Network Load Balancers per Region" (default 50). Each tenant has one; other load balancers of the account in the region count too.',
-    }),
-    inboundRulesPerSecurityGroup: z.number().int().min(1).max(1000).default(60).meta({
-      description:
-        'Amazon VPC quota "Inbound or outbound rules per security group" (default 60). The node security group gets one rule per load balancer security group of the tenants.',
-    }),
+    networkLoadBalancersPerRegion: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_QUOTAS.networkLoadBalancersPerRegion)
+      .meta({
+        description:
+          'Elastic Load Balancing quota "Network Load Balancers per Region" (default 50). Each tenant has one; other load balancers of the account in the region count too.',
+      }),
+    inboundRulesPerSecurityGroup: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEFAULT_QUOTAS.inboundRulesPerSecurityGroup)
+      .meta({
+        description:
+          'Amazon VPC quota "Inbound or outbound rules per security group" (default 60). The node security group gets one rule per load balancer security group of the tenants.',
+      }),
   })
-  .default({ networkLoadBalancersPerRegion: 50, inboundRulesPerSecurityGroup: 60 })
+  .default(DEFAULT_QUOTAS)
   .meta({ description: 'AWS quotas of the account, if raised above the defaults.' });
 
 /** The quotas of a validated configuration. */
@@ -33,8 +47,6 @@ export interface Ceiling {
   readonly limit: number;
   /** Where the ceiling comes from, and what to do when it is reached. */
   readonly source: string;
-  /** Where the ceiling is set in the config, as a key path, if it is one of `quotas`. */
-  readonly path?: readonly (string | number)[];
   /**
    * `error` when passing it makes a deployment fail, so validation refuses the config;
    * `warning` when it may not (it only stops the cluster growing to its maximum size, or
@@ -104,7 +116,6 @@ export function environmentCeilings(input: CeilingInput): Ceiling[] {
       limit: quotas.networkLoadBalancersPerRegion,
       source:
         'one internal NLB per tenant; Elastic Load Balancing quota, adjustable: raise it in Service Quotas, then set quotas.networkLoadBalancersPerRegion',
-      path: ['quotas', 'networkLoadBalancersPerRegion'],
       severity: 'error',
     },
     {
@@ -113,7 +124,6 @@ export function environmentCeilings(input: CeilingInput): Ceiling[] {
       limit: quotas.inboundRulesPerSecurityGroup,
       source:
         'the AWS Load Balancer Controller adds one rule per tenant load balancer security group; Amazon VPC quota, adjustable: raise it in Service Quotas, then set quotas.inboundRulesPerSecurityGroup',
-      path: ['quotas', 'inboundRulesPerSecurityGroup'],
       severity: 'error',
     },
     {
@@ -165,8 +175,14 @@ export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
   }
   return environmentCeilings({
     quotas: {
-      networkLoadBalancersPerRegion: doc.quotas?.networkLoadBalancersPerRegion ?? 50,
-      inboundRulesPerSecurityGroup: doc.quotas?.inboundRulesPerSecurityGroup ?? 60,
+      networkLoadBalancersPerRegion: quotaOf(
+        doc.quotas?.networkLoadBalancersPerRegion,
+        'networkLoadBalancersPerRegion',
+      ),
+      inboundRulesPerSecurityGroup: quotaOf(
+        doc.quotas?.inboundRulesPerSecurityGroup,
+        'inboundRulesPerSecurityGroup',
+      ),
     },
     vpcPrefixLength: Number(prefix),
     zones:
@@ -176,6 +192,11 @@ export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
     nodePools: pools as { instanceTypes: string[]; maxSize: number }[],
     tenants: doc.tenants.length,
   });
+}
+
+/** A declared quota, or the default when it is missing or malformed (its own check reports that). */
+function quotaOf(value: unknown, name: keyof typeof DEFAULT_QUOTAS): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_QUOTAS[name];
 }
 
 /**
