@@ -20,18 +20,8 @@ export const quotasSchema = z
         description:
           'Elastic Load Balancing quota "Network Load Balancers per Region" (default 50). Each tenant has one; other load balancers of the account in the region count too.',
       }),
-    inboundRulesPerSecurityGroup: z
-      .number()
-      .int()
-      .min(1)
-      .max(1000)
-      .default(DEFAULT_QUOTAS.inboundRulesPerSecurityGroup)
-      .meta({
-        description:
-          'Amazon VPC quota "Inbound or outbound rules per security group" (default 60). The node security group gets one rule per load balancer security group of the tenants.',
-      }),
   })
-  .default(DEFAULT_QUOTAS)
+  .default({ networkLoadBalancersPerRegion: DEFAULT_QUOTAS.networkLoadBalancersPerRegion })
   .meta({ description: 'AWS quotas of the account, if raised above the defaults.' });
 
 /** The quotas of a validated configuration. */
@@ -62,13 +52,14 @@ export interface Ceiling {
 const CLUSTER_SECURITY_GROUP_BASE_RULES = 1;
 
 /**
- * Inbound rules each tenant adds to the node (cluster) security group. The AWS Load Balancer
- * Controller writes one rule per source security group and protocol, merging the ports of
- * every TargetGroupBinding from that group (aws-load-balancer-controller,
+ * Inbound rules the tenants' load balancers add to the node (cluster) security group. The AWS
+ * Load Balancer Controller writes one rule per source security group and protocol, merging
+ * the ports of every TargetGroupBinding from that group (aws-load-balancer-controller,
  * pkg/targetgroupbinding/networking_manager.go, computeRestrictedIngressPermissionsPerSG).
- * Each tenant's load balancer has a security group of its own, so one rule per tenant.
+ * Every tenant load balancer shares one security group (PlatformNetwork), so one rule, for
+ * any number of tenants.
  */
-const INBOUND_RULES_PER_TENANT = 1;
+const LOAD_BALANCER_INBOUND_RULES = 1;
 
 /**
  * IPv4 addresses a node can take from its subnet when every network interface it can attach
@@ -97,6 +88,10 @@ const ADDRESSES_PER_NODE_UNKNOWN = 15 * 50;
 /** Addresses AWS reserves in every subnet (Amazon VPC User Guide, "Subnet CIDR blocks"). */
 const RESERVED_ADDRESSES_PER_SUBNET = 5;
 
+/** Each zone's private subnet is a quarter of the VPC, its load balancer subnet a 64th (PlatformNetwork). */
+const PRIVATE_SUBNET_PREFIX_OFFSET = 2;
+const LOAD_BALANCER_SUBNET_PREFIX_OFFSET = 6;
+
 /** The parts of a configuration the ceilings depend on; the loader passes a validated one. */
 export interface CeilingInput {
   readonly quotas: QuotasConfig;
@@ -120,31 +115,42 @@ export function environmentCeilings(input: CeilingInput): Ceiling[] {
     },
     {
       name: 'Inbound rules per security group (node security group)',
-      used: CLUSTER_SECURITY_GROUP_BASE_RULES + INBOUND_RULES_PER_TENANT * tenants,
-      limit: quotas.inboundRulesPerSecurityGroup,
+      used: CLUSTER_SECURITY_GROUP_BASE_RULES + LOAD_BALANCER_INBOUND_RULES,
+      limit: DEFAULT_QUOTAS.inboundRulesPerSecurityGroup,
       source:
-        'the AWS Load Balancer Controller adds one rule per tenant load balancer security group; Amazon VPC quota, adjustable: raise it in Service Quotas, then set quotas.inboundRulesPerSecurityGroup',
+        'the tenant load balancers share one security group, so the AWS Load Balancer Controller adds one rule for all of them; Amazon VPC quota',
+      severity: 'error',
+    },
+    {
+      name: 'IPv4 addresses per load balancer subnet',
+      used: tenants,
+      limit: subnetAddresses(input.vpcPrefixLength + LOAD_BALANCER_SUBNET_PREFIX_OFFSET),
+      source:
+        "each tenant NLB has one network interface in each zone's load balancer subnet, a 64th of network.vpcCidr; a larger network.vpcCidr raises it",
       severity: 'error',
     },
     {
       name: 'IPv4 addresses per private subnet',
       used: addressesPerZone(input),
-      limit: 2 ** (32 - (input.vpcPrefixLength + 2)) - RESERVED_ADDRESSES_PER_SUBNET,
+      limit: subnetAddresses(input.vpcPrefixLength + PRIVATE_SUBNET_PREFIX_OFFSET),
       source:
-        'pods take VPC addresses (VPC CNI); worst case with every node of both pools at maxSize and full, plus one load balancer interface per tenant; a larger network.vpcCidr raises it',
+        'pods take VPC addresses (VPC CNI); worst case with every node of both pools at maxSize and full; a larger network.vpcCidr raises it',
       severity: 'warning',
     },
   ];
 }
 
-/** Worst-case addresses taken in one zone's private subnet. */
+/** Worst-case addresses taken in one zone's private subnet: nodes and their pods. */
 function addressesPerZone(input: CeilingInput): number {
-  const nodes = input.nodePools.reduce((sum, pool) => {
+  return input.nodePools.reduce((sum, pool) => {
     const perNode = Math.max(...pool.instanceTypes.map(addressesPerNode));
     return sum + Math.ceil(pool.maxSize / input.zones) * perNode;
   }, 0);
-  // Each NLB has one network interface in each zone's subnet.
-  return nodes + input.tenants;
+}
+
+/** Usable addresses of a subnet with this prefix length. */
+function subnetAddresses(prefixLength: number): number {
+  return 2 ** (32 - prefixLength) - RESERVED_ADDRESSES_PER_SUBNET;
 }
 
 function addressesPerNode(instanceType: string): number {
@@ -179,10 +185,6 @@ export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
         doc.quotas?.networkLoadBalancersPerRegion,
         'networkLoadBalancersPerRegion',
       ),
-      inboundRulesPerSecurityGroup: quotaOf(
-        doc.quotas?.inboundRulesPerSecurityGroup,
-        'inboundRulesPerSecurityGroup',
-      ),
     },
     vpcPrefixLength: Number(prefix),
     zones:
@@ -195,7 +197,7 @@ export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
 }
 
 /** A declared quota, or the default when it is missing or malformed (its own check reports that). */
-function quotaOf(value: unknown, name: keyof typeof DEFAULT_QUOTAS): number {
+function quotaOf(value: unknown, name: keyof QuotasConfig): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_QUOTAS[name];
 }
 

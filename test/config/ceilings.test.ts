@@ -1,8 +1,9 @@
 /**
  * The ceilings an environment meets as it grows, and the configurations that pass them.
- * Sources: Elastic Load Balancing quotas ("Network Load Balancers per Region", 50), Amazon VPC
- * quotas ("Inbound or outbound rules per security group", 60), and the AWS Load Balancer
- * Controller's one rule per source security group (pkg/targetgroupbinding/networking_manager.go).
+ * Sources: Elastic Load Balancing quotas ("Network Load Balancers per Region", 50; one network
+ * interface per zone), Amazon VPC quotas ("Inbound or outbound rules per security group", 60)
+ * and subnet sizing (5 reserved addresses), and the AWS Load Balancer Controller's one rule
+ * per source security group (pkg/targetgroupbinding/networking_manager.go).
  */
 import { environmentCeilings } from '../../lib/config/ceilings';
 import { configWith, problemsOf } from '../util';
@@ -32,38 +33,51 @@ test('a 51st tenant passes the Network Load Balancer quota: refused, naming the 
   ]);
 });
 
-test('with a raised load balancer quota, the node security group rules are the next ceiling', () => {
+test('with a raised load balancer quota, the load balancer subnets of a /20 VPC are the next ceiling', () => {
+  // A /20 VPC's load balancer subnets are /26: 64 addresses less the 5 AWS reserves.
   expect(
     problemsOf((doc) => {
       withTenants(60)(doc);
+      doc.network.vpcCidr = '10.40.0.0/20';
       doc.quotas = { networkLoadBalancersPerRegion: 100 };
     }),
   ).toEqual([
     expect.stringMatching(
-      /^tenants: 60 tenants pass the ceiling "Inbound rules per security group \(node security group\)": they need 61, the limit is 60 /,
+      /^tenants: 60 tenants pass the ceiling "IPv4 addresses per load balancer subnet": they need 60, the limit is 59 /,
     ),
   ]);
 });
 
-test('raising both quotas in the config accepts the tenants', () => {
+test('a raised load balancer quota and a /16 VPC accept the tenants', () => {
   const config = configWith((doc) => {
     withTenants(60)(doc);
-    doc.quotas = { networkLoadBalancersPerRegion: 100, inboundRulesPerSecurityGroup: 100 };
+    doc.quotas = { networkLoadBalancersPerRegion: 100 };
   });
-  expect(config.quotas).toEqual({ networkLoadBalancersPerRegion: 100, inboundRulesPerSecurityGroup: 100 });
+  expect(config.tenants).toHaveLength(60);
+});
+
+test('the node security group rules do not grow with tenants: their load balancers share one group', () => {
+  const rules = (tenants: number) =>
+    environmentCeilings({
+      quotas: { networkLoadBalancersPerRegion: 50 },
+      vpcPrefixLength: 16,
+      zones: 3,
+      nodePools: [{ instanceTypes: ['r7g.xlarge'], maxSize: 9 }],
+      tenants,
+    }).find((ceiling) => ceiling.name.startsWith('Inbound rules'))!;
+  // EKS's own self-referencing rule, and one for the shared load balancer security group.
+  expect(rules(1).used).toBe(2);
+  expect(rules(50).used).toBe(2);
 });
 
 test('the quotas default to the AWS defaults', () => {
-  expect(configWith(() => undefined).quotas).toEqual({
-    networkLoadBalancersPerRegion: 50,
-    inboundRulesPerSecurityGroup: 60,
-  });
+  expect(configWith(() => undefined).quotas).toEqual({ networkLoadBalancersPerRegion: 50 });
 });
 
 describe('IPv4 addresses per private subnet', () => {
   const subnetCeiling = (vpcPrefixLength: number, maxSize: number) =>
     environmentCeilings({
-      quotas: { networkLoadBalancersPerRegion: 50, inboundRulesPerSecurityGroup: 60 },
+      quotas: { networkLoadBalancersPerRegion: 50 },
       vpcPrefixLength,
       zones: 3,
       nodePools: [{ instanceTypes: ['r7g.4xlarge'], maxSize }],
@@ -74,9 +88,9 @@ describe('IPv4 addresses per private subnet', () => {
     expect(subnetCeiling(20, 3).limit).toBe(1019);
   });
 
-  test('counts every node full (8 interfaces x 30 addresses for a 4xlarge) plus one interface per tenant NLB', () => {
-    // 9 nodes over 3 zones: 3 per zone x 240, and 2 NLB interfaces.
-    expect(subnetCeiling(20, 9).used).toBe(3 * 240 + 2);
+  test('counts every node full: 8 interfaces x 30 addresses for a 4xlarge', () => {
+    // 9 nodes over 3 zones: 3 per zone x 240.
+    expect(subnetCeiling(20, 9).used).toBe(3 * 240);
   });
 
   test('only stops scaling, not deployment, so it is no config error', () => {

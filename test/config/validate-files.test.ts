@@ -27,7 +27,8 @@ test("prints each ceiling with the example's use of it", () => {
   expect(lines).toEqual(
     expect.arrayContaining([
       expect.stringMatching(/^ {2}ok {6}Network Load Balancers per Region: 2 of 50 /),
-      expect.stringMatching(/^ {2}ok {6}Inbound rules per security group \(node security group\): 3 of 60 /),
+      expect.stringMatching(/^ {2}ok {6}Inbound rules per security group \(node security group\): 2 of 60 /),
+      expect.stringMatching(/^ {2}ok {6}IPv4 addresses per load balancer subnet: 2 of 1019 /),
       expect.stringMatching(/^ {2}ok {6}IPv4 addresses per private subnet: \d+ of 16379 /),
     ]),
   );
@@ -49,7 +50,7 @@ test('reports every problem of every file, and fails', () => {
     "  - account: got 011111111111 unquoted (YAML reads it as 11111111111), expected a string; quote it: '011111111111'",
     '  - availabilityZones[1]: got "eu-west-2b", expected a zone of region eu-west-1, such as eu-west-1a',
     expect.stringMatching(/: valid, environment example/),
-    ...Array(3).fill(expect.stringMatching(/^ {2}ok /)),
+    ...Array(4).fill(expect.stringMatching(/^ {2}ok /)),
     `${empty}: 1 problem(s) in the configuration:`,
     expect.stringMatching(/^ {2}- the file has no settings/),
   ]);
