@@ -176,7 +176,9 @@ export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
       pool.instanceTypes.every((type) => typeof type === 'string') &&
       typeof pool.maxSize === 'number',
   );
-  if (prefix === undefined || !wellFormed || !Array.isArray(doc.tenants)) {
+  // A VPC size outside /16 to /20 is reported by its own check; its subnets are not counted.
+  const sizeAccepted = prefix !== undefined && Number(prefix) >= 16 && Number(prefix) <= 20;
+  if (!sizeAccepted || !wellFormed || !Array.isArray(doc.tenants)) {
     return undefined;
   }
   return environmentCeilings({
