@@ -13,7 +13,7 @@ function withTenants(count: number) {
   return (doc: Record<string, any>) => {
     // Enough database nodes for every tenant, so only the ceilings under test can refuse them.
     doc.nodePools.database.instanceTypes = ['r7g.16xlarge'];
-    doc.nodePools.database.maxSize = 100;
+    doc.nodePools.database.maxSize = 99;
     const template = doc.tenants[0];
     for (let i = doc.tenants.length; i < count; i++) {
       doc.tenants.push({ ...template, name: `tenant-${i}` });
