@@ -10,8 +10,8 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 120000,
-  // Two workers: on a 2-core machine, jest's default (cores - 1) runs one test file at a time,
-  // and two were measured faster (see the README's figures).
+  // Two workers: on a 2-core machine jest's default (cores - 1) runs one test file at a time;
+  // two ran the suite in 24 s instead of 34 s there.
   maxWorkers: 2,
   // One temp folder per run, removed at the end: synthesized assemblies would otherwise pile up.
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
