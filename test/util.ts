@@ -7,6 +7,7 @@ import { ConfigError, loadConfigFile, validateConfig } from '../lib/config/load'
 import type { EnvironmentConfig } from '../lib/config/schema';
 import { createEnvironmentStacks } from '../lib/environment';
 import type { PlatformStack } from '../lib/stacks/platform-stack';
+import { STATEFUL_RESOURCE_TYPES } from '../lib/review/stateful-resources';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 
@@ -89,25 +90,8 @@ export function problemsOf(edit: (doc: Record<string, any>) => void): string[] {
   throw new Error('expected the configuration to be rejected');
 }
 
-/**
- * Resource types whose replacement loses data or disrupts running databases: a changed
- * logical ID makes CloudFormation replace the resource (a new VPC, cluster, node group, key
- * or bucket; a new endpoint service name, which customers have configured; a deleted and
- * re-applied manifest or Helm release).
- */
-export const STATEFUL_RESOURCE_TYPES = [
-  'AWS::EC2::VPC',
-  'AWS::EC2::VPCEndpointService',
-  'AWS::ElasticLoadBalancingV2::LoadBalancer',
-  'AWS::EKS::Cluster',
-  'AWS::EKS::Nodegroup',
-  'AWS::KMS::Key',
-  'AWS::Logs::LogGroup',
-  'AWS::S3::Bucket',
-  'AWS::SecretsManager::Secret',
-  'Custom::AWSCDK-EKS-KubernetesResource',
-  'Custom::AWSCDK-EKS-HelmChart',
-];
+// The list lives in lib/ because the review command (scripts/review.ts) flags the same types.
+export { STATEFUL_RESOURCE_TYPES };
 
 /** `Type LogicalId` of every stateful resource of a template, sorted. */
 export function statefulLogicalIds(template: { Resources: Record<string, { Type: string }> }): string[] {

@@ -1,0 +1,144 @@
+/**
+ * What a change does to the Kubernetes objects inside a `Custom::AWSCDK-EKS-KubernetesResource`:
+ * its `Manifest` is one JSON string (with CloudFormation tokens inside), so `cdk diff` shows
+ * the whole string. This reads the objects back and compares them field by field.
+ */
+import { parseQuantity } from '../config/quantity';
+import { diffValues, FieldChange } from './value-diff';
+
+/** The resource type of manifests applied by the aws-eks-v2 kubectl provider. */
+export const MANIFEST_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
+
+/** The Kubernetes kinds whose deletion deletes a database or its volumes. */
+export const STATEFUL_KINDS: readonly string[] = ['PostgresCluster', 'PersistentVolumeClaim'];
+
+/** A Kubernetes object as applied by the kubectl provider. */
+export interface KubernetesObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly [field: string]: unknown;
+}
+
+/** What changed in one object, or that it was added or removed. */
+export interface ObjectChange {
+  /** `PostgresCluster tenant-orders/orders`. */
+  readonly object: string;
+  /** The kind, to tell stateful objects. */
+  readonly kind: string;
+  readonly change: 'added' | 'removed' | 'modified';
+  /** The changed fields of a modified object. */
+  readonly fields: FieldChange[];
+}
+
+/** The objects of a manifest property, tokens rendered as `Ref(X)` / `GetAtt(X.Attr)` so a changed reference shows. */
+export function manifestObjects(manifest: unknown): KubernetesObject[] {
+  const json = renderTokens(manifest);
+  try {
+    const parsed = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed : [parsed];
+  } catch (error) {
+    throw new Error(`the manifest is not JSON once tokens are rendered: ${(error as Error).message}`);
+  }
+}
+
+/** Joins `Fn::Join` parts and renders every other intrinsic as short text (the manifest is a JSON string, so the text must not break it). */
+export function renderTokens(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const intrinsic = (value ?? {}) as Record<string, unknown>;
+  if ('Fn::Join' in intrinsic) {
+    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderTokens).join(separator);
+  }
+  if ('Ref' in intrinsic) {
+    return `Ref(${intrinsic.Ref})`;
+  }
+  if ('Fn::GetAtt' in intrinsic) {
+    const target: unknown = intrinsic['Fn::GetAtt'];
+    return `GetAtt(${Array.isArray(target) ? target.join('.') : String(target)})`;
+  }
+  return `${Object.keys(intrinsic)[0] ?? 'Token'}(...)`;
+}
+
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped object. */
+export function objectKey(object: KubernetesObject): string {
+  const { name, namespace } = object.metadata ?? {};
+  return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** The objects added, removed and modified between two lists of objects, matched by kind, namespace and name. */
+export function diffObjects(before: KubernetesObject[], after: KubernetesObject[]): ObjectChange[] {
+  const beforeByKey = new Map(before.map((object) => [objectKey(object), object]));
+  const afterByKey = new Map(after.map((object) => [objectKey(object), object]));
+  const changes: ObjectChange[] = [];
+  for (const [key, object] of beforeByKey) {
+    const next = afterByKey.get(key);
+    if (!next) {
+      changes.push({ object: key, kind: String(object.kind), change: 'removed', fields: [] });
+      continue;
+    }
+    const fields = diffValues(object, next);
+    if (fields.length > 0) {
+      changes.push({ object: key, kind: String(object.kind), change: 'modified', fields });
+    }
+  }
+  for (const [key, object] of afterByKey) {
+    if (!beforeByKey.has(key)) {
+      changes.push({ object: key, kind: String(object.kind), change: 'added', fields: [] });
+    }
+  }
+  return changes;
+}
+
+/**
+ * Every instance set of a PostgresCluster whose volume request got smaller. A claim can only
+ * grow: the API server rejects a smaller request on a bound claim with
+ * `spec.resources.requests.storage: Forbidden: field can not be less than previous value`
+ * (kubernetes/kubernetes pkg/apis/core/validation/validation.go, ValidatePersistentVolumeClaimUpdate),
+ * so PGO cannot apply the smaller size and the tenant's deploy fails or stalls.
+ */
+export function storageDecreases(before: KubernetesObject[], after: KubernetesObject[]): string[] {
+  const afterByKey = new Map(after.map((object) => [objectKey(object), object]));
+  return before
+    .filter((object) => object.kind === 'PostgresCluster')
+    .flatMap((cluster) => {
+      const next = afterByKey.get(objectKey(cluster));
+      if (!next) {
+        return [];
+      }
+      const sizesAfter = new Map(instanceStorage(next).map(({ set, storage }) => [set, storage]));
+      return instanceStorage(cluster).flatMap(({ set, storage: previous }) => {
+        const current = sizesAfter.get(set);
+        const smaller =
+          current !== undefined && (parseQuantity(current) ?? 0) < (parseQuantity(previous) ?? 0);
+        return smaller
+          ? [
+              `${objectKey(cluster)} instance set ${set}: storage got ${current}, expected ${previous} or more ` +
+                `(the previous size): a PersistentVolumeClaim can grow but never shrink`,
+            ]
+          : [];
+      });
+    });
+}
+
+/** The fields of a PostgresCluster instance set the storage guard reads. */
+interface InstanceSetStorage {
+  readonly name?: string;
+  readonly dataVolumeClaimSpec?: {
+    readonly resources?: { readonly requests?: { readonly storage?: unknown } };
+  };
+}
+
+/** The storage request of each instance set, by instance set name. */
+function instanceStorage(cluster: KubernetesObject): { set: string; storage: string }[] {
+  const instances = (cluster.spec as { instances?: InstanceSetStorage[] } | undefined)?.instances ?? [];
+  return instances
+    .map((instance, index) => ({
+      // An unnamed set is shown by its position in spec.instances.
+      set: typeof instance.name === 'string' && instance.name !== '' ? instance.name : `[${index}]`,
+      storage: instance.dataVolumeClaimSpec?.resources?.requests?.storage,
+    }))
+    .filter((entry): entry is { set: string; storage: string } => typeof entry.storage === 'string');
+}

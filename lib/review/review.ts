@@ -1,0 +1,202 @@
+/**
+ * Compares two synthesized cloud assemblies, the deployed one (the baseline) and the one
+ * about to be deployed, and says what a `cdk deploy` would do to data: which stateful
+ * resources it deletes or replaces, and which changes Kubernetes would refuse.
+ */
+import type { AssemblyTemplates, CloudFormationResource, CloudFormationTemplate } from './cloud-assembly';
+import {
+  diffObjects,
+  manifestObjects,
+  MANIFEST_RESOURCE_TYPE,
+  ObjectChange,
+  STATEFUL_KINDS,
+  storageDecreases,
+} from './kubernetes-diff';
+import { immutableEffect, isStatefulType } from './stateful-resources';
+import { diffValues, FieldChange } from './value-diff';
+
+/** What happens to one resource. */
+export interface ResourceChange {
+  readonly logicalId: string;
+  /** The type after the change (before it, for a removed resource). */
+  readonly type: string;
+  readonly change: 'added' | 'removed' | 'modified';
+  /** Why this change can lose data, when it can. */
+  readonly risk?: string;
+  /** The changed fields of a modified resource (its `Manifest` excepted: see `objects`). */
+  readonly fields: FieldChange[];
+  /** For a Kubernetes manifest: the Kubernetes objects added, removed or modified. */
+  readonly objects: ObjectChange[];
+}
+
+/** What happens to one stack. */
+export interface StackReview {
+  readonly stack: string;
+  readonly change: 'added' | 'removed' | 'modified' | 'unchanged';
+  readonly resources: ResourceChange[];
+}
+
+/** The outcome of comparing two assemblies. */
+export interface Review {
+  readonly stacks: StackReview[];
+  /** Deletions and replacements of stateful resources: `--allow-data-loss` accepts them. */
+  readonly risks: string[];
+  /** Changes that cannot be applied (a volume that would shrink): nothing accepts them. */
+  readonly errors: string[];
+}
+
+/** Reviews the change from the `baseline` assembly to `current`. */
+export function reviewAssemblies(baseline: AssemblyTemplates, current: AssemblyTemplates): Review {
+  const names = [...new Set([...Object.keys(baseline), ...Object.keys(current)])].sort();
+  const stacks = names.map((stack) => reviewStack(stack, baseline[stack], current[stack]));
+  const risks: string[] = [];
+  const errors: string[] = [];
+  for (const stack of stacks) {
+    for (const resource of stack.resources) {
+      if (resource.risk) {
+        risks.push(`${stack.stack}: ${resource.type} ${resource.logicalId} ${resource.risk}`);
+      }
+    }
+  }
+  for (const stack of names) {
+    errors.push(...templateErrors(baseline[stack], current[stack]).map((error) => `${stack}: ${error}`));
+  }
+  return { stacks, risks, errors };
+}
+
+function reviewStack(
+  stack: string,
+  before: CloudFormationTemplate | undefined,
+  after: CloudFormationTemplate | undefined,
+): StackReview {
+  const oldResources = before?.Resources ?? {};
+  const newResources = after?.Resources ?? {};
+  const ids = [...new Set([...Object.keys(oldResources), ...Object.keys(newResources)])].sort();
+  const resources = ids
+    .map((id) => reviewResource(id, oldResources[id], newResources[id], stackRemovalNote(before, after)))
+    .filter((change): change is ResourceChange => change !== undefined);
+  const change = !before ? 'added' : !after ? 'removed' : resources.length > 0 ? 'modified' : 'unchanged';
+  return { stack, change, resources };
+}
+
+/** A stack missing from the current assembly is not deleted by `cdk deploy`, only by `cdk destroy`. */
+function stackRemovalNote(
+  before: CloudFormationTemplate | undefined,
+  after: CloudFormationTemplate | undefined,
+) {
+  return before && !after ? ' when the stack is destroyed' : '';
+}
+
+function reviewResource(
+  logicalId: string,
+  before: CloudFormationResource | undefined,
+  after: CloudFormationResource | undefined,
+  removalNote: string,
+): ResourceChange | undefined {
+  if (!before && after) {
+    return { logicalId, type: after.Type, change: 'added', fields: [], objects: addedObjects(after) };
+  }
+  if (before && !after) {
+    const risk = isStatefulType(before.Type) ? removalRisk(before, removalNote) : undefined;
+    return {
+      logicalId,
+      type: before.Type,
+      change: 'removed',
+      risk,
+      fields: [],
+      objects: removedObjects(before),
+    };
+  }
+  const fields = diffValues(deployed(before!), deployed(after!));
+  if (fields.length === 0) {
+    return undefined;
+  }
+  const isManifest = after!.Type === MANIFEST_RESOURCE_TYPE && before!.Type === MANIFEST_RESOURCE_TYPE;
+  const objects = isManifest
+    ? diffObjects(manifestObjects(before!.Properties?.Manifest), manifestObjects(after!.Properties?.Manifest))
+    : [];
+  return {
+    logicalId,
+    type: after!.Type,
+    change: 'modified',
+    risk: modificationRisk(before!, after!, fields, objects),
+    fields: isManifest ? fields.filter((field) => !field.path.startsWith('Properties.Manifest')) : fields,
+    objects,
+  };
+}
+
+/** The parts of a resource CloudFormation deploys: its metadata (the construct path) changes nothing. */
+function deployed(resource: CloudFormationResource): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(resource).filter(([attribute]) => attribute !== 'Metadata'));
+}
+
+/** Why a modification deletes or replaces something stateful, if it does. */
+function modificationRisk(
+  before: CloudFormationResource,
+  after: CloudFormationResource,
+  fields: FieldChange[],
+  objects: ObjectChange[],
+): string | undefined {
+  if (before.Type !== after.Type) {
+    return isStatefulType(before.Type) ? `is replaced (type ${before.Type} -> ${after.Type})` : undefined;
+  }
+  const reasons = new Map<string, string[]>();
+  for (const field of fields) {
+    const property = /^Properties\.([^.[]+)/.exec(field.path)?.[1];
+    const effect = property ? immutableEffect(after.Type, property) : undefined;
+    if (effect) {
+      reasons.set(effect, [...new Set([...(reasons.get(effect) ?? []), property!])]);
+    }
+  }
+  const deletedObjects = objects
+    .filter((object) => object.change === 'removed' && STATEFUL_KINDS.includes(object.kind))
+    .map((object) => object.object);
+  const parts = [
+    ...(reasons.has('replacement')
+      ? [`is replaced (${reasons.get('replacement')!.join(', ')} changed)`]
+      : []),
+    ...(reasons.has('update fails')
+      ? [`cannot be updated (${reasons.get('update fails')!.join(', ')} changed)`]
+      : []),
+    // The kubectl provider prunes objects that leave a manifest (aws-eks-v2 KubernetesManifest `prune`, on by default).
+    ...(deletedObjects.length > 0 ? [`deletes ${deletedObjects.join(', ')}`] : []),
+  ];
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** A retained resource survives its removal, orphaned: still a risk, since nothing manages it any more. */
+function removalRisk(resource: CloudFormationResource, removalNote: string): string {
+  const policy = resource.DeletionPolicy;
+  return policy === 'Retain' || policy === 'RetainExceptOnCreate'
+    ? `leaves the stack${removalNote}; DeletionPolicy ${policy} keeps the resource itself, orphaned`
+    : `is deleted${removalNote}`;
+}
+
+function addedObjects(resource: CloudFormationResource): ObjectChange[] {
+  return resource.Type === MANIFEST_RESOURCE_TYPE
+    ? diffObjects([], manifestObjects(resource.Properties?.Manifest))
+    : [];
+}
+
+function removedObjects(resource: CloudFormationResource): ObjectChange[] {
+  return resource.Type === MANIFEST_RESOURCE_TYPE
+    ? diffObjects(manifestObjects(resource.Properties?.Manifest), [])
+    : [];
+}
+
+/**
+ * Changes Kubernetes refuses, found across every manifest of a stack (an object may move
+ * from one manifest resource to another).
+ */
+function templateErrors(
+  before: CloudFormationTemplate | undefined,
+  after: CloudFormationTemplate | undefined,
+) {
+  return storageDecreases(allObjects(before), allObjects(after));
+}
+
+function allObjects(template: CloudFormationTemplate | undefined) {
+  return Object.values(template?.Resources ?? {})
+    .filter((resource) => resource.Type === MANIFEST_RESOURCE_TYPE)
+    .flatMap((resource) => manifestObjects(resource.Properties?.Manifest));
+}
