@@ -37,17 +37,24 @@ function parseArguments(
     const arg = argv[index];
     if (arg === '--allow-data-loss') {
       allowDataLoss = true;
-    } else if ((arg === '--baseline' || arg === '--assembly') && argv[index + 1]) {
-      index++;
+    } else if (arg === '--baseline' || arg === '--assembly') {
+      const directory = argv[++index];
+      if (!directory) {
+        console.error(`${arg}: got nothing, expected a cloud assembly directory`);
+        return undefined;
+      }
       if (arg === '--baseline') {
-        baseline = argv[index];
+        baseline = directory;
       } else {
-        assembly = argv[index];
+        assembly = directory;
       }
     } else {
-      console.error(`unknown argument: ${arg}`);
+      console.error(`${arg}: unknown argument, expected --baseline, --assembly or --allow-data-loss`);
       return undefined;
     }
+  }
+  if (!baseline) {
+    console.error('--baseline: missing, expected the cloud assembly of the deployed commit');
   }
   return baseline ? { baseline, assembly, allowDataLoss } : undefined;
 }
