@@ -3,9 +3,9 @@
  * (the baseline) with the current one, and fails when the change deletes or replaces a
  * stateful resource or shrinks a database volume.
  *   npm run --silent review -- --baseline <dir> [--assembly cdk.out] [--allow-data-loss]
- * Exit status: 0 the change may be deployed, 1 it may not, 2 wrong arguments.
+ * Exit status: 0 the change may be deployed, 1 it may not, 2 wrong arguments or no assembly.
  */
-import { readAssembly } from '../lib/review/cloud-assembly';
+import { AssemblyTemplates, readAssembly } from '../lib/review/cloud-assembly';
 import { formatReview, reviewPasses } from '../lib/review/format';
 import { reviewAssemblies } from '../lib/review/review';
 
@@ -17,7 +17,7 @@ if (!args) {
   console.error(USAGE);
   process.exit(2);
 }
-const review = reviewAssemblies(readAssembly(args.baseline), readAssembly(args.assembly));
+const review = reviewAssemblies(readOrExit(args.baseline), readOrExit(args.assembly));
 const options = { allowDataLoss: args.allowDataLoss };
 process.stdout.write(
   formatReview(review, options)
@@ -26,6 +26,16 @@ process.stdout.write(
 );
 // exitCode, not exit(): a pipe may still be taking the output.
 process.exitCode = reviewPasses(review, options) ? 0 : 1;
+
+/** Reads an assembly, or says which directory is not one, without a stack trace. */
+function readOrExit(directory: string): AssemblyTemplates {
+  try {
+    return readAssembly(directory);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
 
 function parseArguments(
   argv: string[],

@@ -9,6 +9,7 @@ import {
   manifestObjects,
   MANIFEST_RESOURCE_TYPE,
   ObjectChange,
+  renderTokens,
   STATEFUL_KINDS,
   storageDecreases,
 } from './kubernetes-diff';
@@ -74,9 +75,27 @@ function reviewStack(
   const ids = [...new Set([...Object.keys(oldResources), ...Object.keys(newResources)])].sort();
   const resources = ids
     .map((id) => reviewResource(id, oldResources[id], newResources[id], stackRemovalNote(before, after)))
-    .filter((change): change is ResourceChange => change !== undefined);
+    .filter((change): change is ResourceChange => change !== undefined)
+    .map((change, _, all) => withRenameHint(change, all));
   const change = !before ? 'added' : !after ? 'removed' : resources.length > 0 ? 'modified' : 'unchanged';
   return { stack, change, resources };
+}
+
+/**
+ * A stateful resource removed while one of its type is added is most likely a renamed
+ * construct ID: CloudFormation creates the new one and deletes the old, with its data.
+ */
+function withRenameHint(change: ResourceChange, all: ResourceChange[]): ResourceChange {
+  if (change.change !== 'removed' || !change.risk) {
+    return change;
+  }
+  const added = all.filter((other) => other.change === 'added' && other.type === change.type);
+  return added.length === 0
+    ? change
+    : {
+        ...change,
+        risk: `${change.risk} (renamed? ${added.map((other) => other.logicalId).join(', ')} of the same type is added)`,
+      };
 }
 
 /** A stack missing from the current assembly is not deleted by `cdk deploy`, only by `cdk destroy`. */
@@ -107,7 +126,7 @@ function reviewResource(
       objects: removedObjects(before),
     };
   }
-  const fields = diffValues(deployed(before!), deployed(after!));
+  const fields = readableFields(before!, after!, diffValues(deployed(before!), deployed(after!)));
   if (fields.length === 0) {
     return undefined;
   }
@@ -123,6 +142,34 @@ function reviewResource(
     fields: isManifest ? fields.filter((field) => !field.path.startsWith('Properties.Manifest')) : fields,
     objects,
   };
+}
+
+/** The resource type of Helm releases applied by the aws-eks-v2 kubectl provider. */
+const HELM_CHART_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
+
+/**
+ * A Helm release's `Values` is one JSON string, like a manifest: its changes are shown field
+ * by field (`Properties.Values.image.tag: v1 -> v2`) instead of as two long strings.
+ */
+function readableFields(
+  before: CloudFormationResource,
+  after: CloudFormationResource,
+  fields: FieldChange[],
+): FieldChange[] {
+  const isHelmChart = before.Type === HELM_CHART_RESOURCE_TYPE && after.Type === HELM_CHART_RESOURCE_TYPE;
+  const valuesChanged = fields.some((field) => field.path.startsWith('Properties.Values'));
+  if (!isHelmChart || !valuesChanged) {
+    return fields;
+  }
+  return [
+    ...fields.filter((field) => !field.path.startsWith('Properties.Values')),
+    ...diffValues(helmValues(before), helmValues(after), 'Properties.Values'),
+  ];
+}
+
+function helmValues(resource: CloudFormationResource): unknown {
+  const values = resource.Properties?.Values;
+  return values === undefined ? undefined : JSON.parse(renderTokens(values));
 }
 
 /** The parts of a resource CloudFormation deploys: its metadata (the construct path) changes nothing. */

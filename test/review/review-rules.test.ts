@@ -65,7 +65,9 @@ test('a mutable property of a stateful type is an ordinary update', () => {
 test('a re-IDed stateful resource is a deletion of the old one', () => {
   const before = assembly({ OldBucket: { Type: 'AWS::S3::Bucket' } });
   const after = assembly({ NewBucket: { Type: 'AWS::S3::Bucket' } });
-  expect(reviewAssemblies(before, after).risks).toEqual(['s: AWS::S3::Bucket OldBucket is deleted']);
+  expect(reviewAssemblies(before, after).risks).toEqual([
+    's: AWS::S3::Bucket OldBucket is deleted (renamed? NewBucket of the same type is added)',
+  ]);
 });
 
 test('a removed resource of a stateless type is no risk', () => {
@@ -122,5 +124,22 @@ test('a storage decrease is caught when the PostgresCluster moves to another man
   expect(reviewAssemblies(before, after).errors).toEqual([
     's: PostgresCluster tenant-orders/orders instance set pg: storage got 0.05Ti, expected 100Gi or more ' +
       '(the previous size): a PersistentVolumeClaim can grow but never shrink',
+  ]);
+});
+
+test('a Helm release shows its changed values field by field', () => {
+  const release = (tag: string): CloudFormationResource => ({
+    Type: 'Custom::AWSCDK-EKS-HelmChart',
+    Properties: {
+      Chart: 'pgo',
+      Values: { 'Fn::Join': ['', ['{"clusterName":"', { Ref: 'Cluster' }, `","image":{"tag":"${tag}"}}`]] },
+    },
+  });
+  const review = reviewAssemblies(
+    assembly({ Operator: release('v1') }),
+    assembly({ Operator: release('v2') }),
+  );
+  expect(review.stacks[0].resources[0].fields.map(formatChange)).toEqual([
+    'Properties.Values.image.tag: v1 -> v2',
   ]);
 });

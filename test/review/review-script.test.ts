@@ -54,3 +54,10 @@ test('exits 2 and says what is expected without a baseline', () => {
   expect(result.stderr).toContain('--baseline: missing, expected the cloud assembly of the deployed commit');
   expect(result.status).toBe(2);
 });
+
+test('exits 2 and names the directory when it holds no cloud assembly', () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'review-empty-'));
+  const result = review('--baseline', empty, '--assembly', withBucket);
+  expect(result.stderr).toContain(`${empty}: not a cloud assembly (no manifest.json)`);
+  expect(result.status).toBe(2);
+});
