@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
+import { PostgresExporterMonitor } from './monitoring/pod-monitor';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
 import { sizingProblem, tunedSettings } from './postgres-parameters';
 import { Placement, PostgresCluster } from './postgres-cluster';
@@ -263,6 +264,9 @@ export class TenantDatabaseChart extends Chart {
         });
       }
     }
+
+    // Prometheus in MONITORING_NAMESPACE scrapes the exporters; allow-metrics-scraping admits it.
+    new PostgresExporterMonitor(this, 'ExporterMonitor', { namespace, clusterName: tenant.name });
 
     new TenantNetworkPolicies(this, 'NetworkPolicies', {
       namespace,

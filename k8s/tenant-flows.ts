@@ -151,7 +151,7 @@ export const NEEDED_FLOWS: readonly TenantFlow[] = [
     protocol: 'TCP',
     addressing: 'pod IP',
     purpose: 'metrics scraping',
-    source: `${PGO} internal/pgmonitor (exporter port 9187)`,
+    source: `PodMonitor postgres-exporter (k8s/monitoring/pod-monitor.ts), port "exporter": ${PGO} internal/naming/names.go PortExporter, internal/pgmonitor/exporter.go ExporterPort`,
   },
   {
     from: 'monitoring',
@@ -160,7 +160,7 @@ export const NEEDED_FLOWS: readonly TenantFlow[] = [
     protocol: 'TCP',
     addressing: 'pod IP',
     purpose: 'metrics scraping',
-    source: `${PGO} internal/pgmonitor`,
+    source: 'PodMonitor postgres-exporter (k8s/monitoring/pod-monitor.ts): every instance runs the exporter',
   },
   {
     from: 'node',
@@ -252,6 +252,15 @@ export const FORBIDDEN_FLOWS: readonly TenantFlow[] = [
     purpose: "this tenant's pods reaching another tenant's instance",
     source: 'isolation',
   },
+  ...(['primary', 'pgbouncer'] as const).map((to): TenantFlow => ({
+    from: 'monitoring',
+    to,
+    port: POSTGRES_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: 'the scraper reaching the database itself: it only needs the exporter',
+    source: 'isolation',
+  })),
   {
     from: 'kube-system-pod',
     to: 'primary',

@@ -11,6 +11,7 @@ import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './versions';
 import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 import { environmentImagesSchema } from './images-schema';
+import { monitoringSchema } from './monitoring-schema';
 import { tenantSchema } from './tenant-schema';
 import { checkCeilings, quotasSchema } from './ceilings';
 
@@ -175,6 +176,7 @@ const environmentShape = z.strictObject({
     .default({})
     .meta({ description: 'Tags applied to every resource of the environment.' }),
   quotas: quotasSchema,
+  monitoring: monitoringSchema,
   tenants: z
     .array(tenantSchema)
     .default([])

@@ -90,3 +90,17 @@ export const CLUSTER_AUTOSCALER_CHART = {
   version: '9.59.0',
   imageTag: 'v1.35.0',
 } as const;
+
+/**
+ * The prometheus-operator CRDs only (PodMonitor, PrometheusRule, ...), from the
+ * prometheus-community chart that packages nothing else: the tenants' PodMonitors and the
+ * PrometheusRule apply before the operator itself is installed. 16.0.0 packages
+ * prometheus-operator v0.78.2 (charts/prometheus-operator-crds/Chart.yaml); the manifests are
+ * checked against v0.93.0's CRDs, whose PodMonitor and PrometheusRule fields used here are
+ * the same. Raise it together with the operator when that is installed.
+ */
+export const PROMETHEUS_OPERATOR_CRDS_CHART = {
+  repository: 'https://prometheus-community.github.io/helm-charts',
+  chart: 'prometheus-operator-crds',
+  version: '16.0.0',
+} as const;

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
+import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { StorageClassChart } from '../../k8s/storage-class-chart';
 import type { EnvironmentConfig } from '../config/schema';
@@ -13,6 +14,7 @@ import {
   EXTERNAL_SECRETS_CHART,
   KUBERNETES_RELEASES,
   POSTGRES_OPERATOR_CHART,
+  PROMETHEUS_OPERATOR_CRDS_CHART,
 } from '../config/versions';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { ClusterAddons } from '../constructs/cluster-addons';
@@ -125,6 +127,18 @@ export class PlatformStack extends EnvironmentStack {
       new StorageClassChart(new cdk8s.App(), 'storage-class', { volumeKeyArn: addons.volumeKey.keyArn }),
     );
     storage.node.addDependency(addons.ebsCsiDriver);
+
+    // The CRDs are cluster-scoped objects only (no pods), so nothing waits for nodes.
+    const monitoringCrds = this.cluster.addHelmChart('PrometheusOperatorCrds', {
+      ...PROMETHEUS_OPERATOR_CRDS_CHART,
+      release: 'prometheus-operator-crds',
+      namespace: 'kube-system',
+    });
+    const monitoring = this.cluster.addCdk8sChart(
+      'Monitoring',
+      new MonitoringChart(new cdk8s.App(), 'monitoring', { alertThresholds: config.monitoring.alerts }),
+    );
+    monitoring.node.addDependency(monitoringCrds);
 
     new CfnOutput(this, 'ClusterName', {
       description: 'Name of the EKS cluster',

@@ -1,0 +1,83 @@
+/**
+ * The `monitoring` block of an environment: the thresholds of the PostgreSQL alerts
+ * (k8s/monitoring/postgres-alerts.ts). Every field has a default, so the block is optional.
+ */
+import { z } from 'zod';
+
+/** Defaults of `monitoring.alerts`; README "Monitoring and alerting" explains each one. */
+export const DEFAULT_ALERT_THRESHOLDS = {
+  replicationLagSeconds: 300,
+  replicationLagBytes: 1024 ** 3,
+  connectionsPercent: 85,
+  wraparoundPercent: 50,
+  diskUsagePercent: 80,
+  // The default schedules back up every 24 hours (full on Sunday, differential Monday to
+  // Saturday, both at 01:00); 30 hours leaves a late or slow backup time to finish.
+  backupMaxAgeHours: 30,
+  restartsPerHour: 3,
+} as const;
+
+const percent = (description: string) =>
+  z
+    .number()
+    .int()
+    .min(1, { message: 'expected a whole percentage from 1 to 99' })
+    .max(99, { message: 'expected a whole percentage from 1 to 99' })
+    .meta({ description });
+
+/** Thresholds of the PostgreSQL alerts. */
+export const alertThresholdsSchema = z.strictObject({
+  replicationLagSeconds: z
+    .number()
+    .int()
+    .min(10, { message: 'expected whole seconds from 10 to 86400' })
+    .max(86400, { message: 'expected whole seconds from 10 to 86400' })
+    .default(DEFAULT_ALERT_THRESHOLDS.replicationLagSeconds)
+    .meta({ description: 'A replica this many seconds behind in replaying WAL it received raises an alert.' }),
+  replicationLagBytes: z
+    .number()
+    .int()
+    .min(1024 ** 2, { message: 'expected bytes from 1048576 (1 MiB) to 1099511627776 (1 TiB)' })
+    .max(1024 ** 4, { message: 'expected bytes from 1048576 (1 MiB) to 1099511627776 (1 TiB)' })
+    .default(DEFAULT_ALERT_THRESHOLDS.replicationLagBytes)
+    .meta({ description: 'A replica this many bytes of WAL behind the primary raises an alert.' }),
+  connectionsPercent: percent('Connections above this share of max_connections raise an alert.').default(
+    DEFAULT_ALERT_THRESHOLDS.connectionsPercent,
+  ),
+  wraparoundPercent: percent(
+    'The oldest transaction ID this far (percent) towards wraparound raises an alert (pgMonitor suggests 50).',
+  ).default(DEFAULT_ALERT_THRESHOLDS.wraparoundPercent),
+  diskUsagePercent: percent('A PostgreSQL volume fuller than this raises an alert.').default(
+    DEFAULT_ALERT_THRESHOLDS.diskUsagePercent,
+  ),
+  backupMaxAgeHours: z
+    .number()
+    .int()
+    .min(2, { message: 'expected whole hours from 2 to 2232 (93 days)' })
+    .max(2232, { message: 'expected whole hours from 2 to 2232 (93 days)' })
+    .default(DEFAULT_ALERT_THRESHOLDS.backupMaxAgeHours)
+    .meta({
+      description:
+        'A cluster whose last successful backup is older than this raises an alert; make it longer than the longest gap between a tenant\'s scheduled backups.',
+    }),
+  restartsPerHour: z
+    .number()
+    .int()
+    .min(1, { message: 'expected a whole number from 1 to 100' })
+    .max(100, { message: 'expected a whole number from 1 to 100' })
+    .default(DEFAULT_ALERT_THRESHOLDS.restartsPerHour)
+    .meta({ description: 'A container restarting this often within an hour raises an alert.' }),
+});
+
+/** The `monitoring` block. */
+export const monitoringSchema = z
+  .strictObject({
+    alerts: alertThresholdsSchema.default({ ...DEFAULT_ALERT_THRESHOLDS }).meta({
+      description: 'Thresholds of the PostgreSQL alerts (README, Monitoring and alerting).',
+    }),
+  })
+  .default({ alerts: { ...DEFAULT_ALERT_THRESHOLDS } })
+  .meta({ description: 'Monitoring of the environment: alert thresholds.' });
+
+/** Validated alert thresholds, defaults applied. */
+export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
