@@ -12,7 +12,9 @@ import { EXPORTER_JOB, PLATFORM_MONITORING_LABELS } from './labels';
  * `LabelPGMonitorDiscovery`, set in internal/controller/postgrescluster/pgmonitor.go
  * `addPGMonitorExporterToInstancePodSpec`).
  */
-export const EXPORTER_DISCOVERY_LABEL = { 'postgres-operator.crunchydata.com/crunchy-postgres-exporter': 'true' };
+export const EXPORTER_DISCOVERY_LABEL = {
+  'postgres-operator.crunchydata.com/crunchy-postgres-exporter': 'true',
+};
 
 /**
  * Name of the exporter's container port, 9187 (PGO internal/naming/names.go `PortExporter`,

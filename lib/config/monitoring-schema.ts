@@ -33,7 +33,9 @@ export const alertThresholdsSchema = z.strictObject({
     .min(10, { message: 'expected whole seconds from 10 to 86400' })
     .max(86400, { message: 'expected whole seconds from 10 to 86400' })
     .default(DEFAULT_ALERT_THRESHOLDS.replicationLagSeconds)
-    .meta({ description: 'A replica this many seconds behind in replaying WAL it received raises an alert.' }),
+    .meta({
+      description: 'A replica this many seconds behind in replaying WAL it received raises an alert.',
+    }),
   replicationLagBytes: z
     .number()
     .int()
@@ -58,7 +60,7 @@ export const alertThresholdsSchema = z.strictObject({
     .default(DEFAULT_ALERT_THRESHOLDS.backupMaxAgeHours)
     .meta({
       description:
-        'A cluster whose last successful backup is older than this raises an alert; make it longer than the longest gap between a tenant\'s scheduled backups.',
+        "A cluster whose last successful backup is older than this raises an alert; make it longer than the longest gap between a tenant's scheduled backups.",
     }),
   restartsPerHour: z
     .number()

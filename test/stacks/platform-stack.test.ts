@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DATABASE_STORAGE_CLASS } from '../../k8s/storage-class-chart';
-import { ALB_CONTROLLER_VERSION } from '../../lib/config/versions';
+import { ALB_CONTROLLER_VERSION, PROMETHEUS_OPERATOR_CRDS_CHART } from '../../lib/config/versions';
 import { DATABASE_TAINT_KEY, NODE_POOL_LABEL } from '../../k8s/node-pools';
 import { manifestsOf } from '../conformance/template-manifests';
 import { configWith, synthPlatform, SynthesizedPlatform } from '../util';
@@ -559,5 +559,28 @@ describe('stack', () => {
     ]) {
       template.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([tag]) });
     }
+  });
+});
+
+describe('monitoring', () => {
+  test('installs the pinned prometheus-operator CRDs before the monitoring manifest applies', () => {
+    const crds = resourceOf(
+      template,
+      'Custom::AWSCDK-EKS-HelmChart',
+      'KubernetesClusterchartPrometheusOperatorCrds',
+    );
+    expect(crds.resource.Properties).toEqual(
+      expect.objectContaining({
+        Chart: PROMETHEUS_OPERATOR_CRDS_CHART.chart,
+        Version: PROMETHEUS_OPERATOR_CRDS_CHART.version,
+        Repository: PROMETHEUS_OPERATOR_CRDS_CHART.repository,
+      }),
+    );
+    const monitoring = resourceOf(
+      template,
+      'Custom::AWSCDK-EKS-KubernetesResource',
+      'KubernetesClusterMonitoring',
+    );
+    expect(monitoring.resource.DependsOn).toContain(crds.id);
   });
 });
