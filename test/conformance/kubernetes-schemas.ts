@@ -155,7 +155,9 @@ const POSIX_CLASSES: Record<string, string> = {
 const goRegExp = Object.assign(
   (pattern: string, flags: string) =>
     new RegExp(
-      translateCaseInsensitiveGroups(translateUnicodeClasses(translatePosixClasses(pattern))),
+      translateCaseInsensitiveGroups(
+        translateCaseInsensitiveFlag(translateUnicodeClasses(translatePosixClasses(pattern))),
+      ),
       flags,
     ),
   { code: 'new RegExp' },
@@ -174,6 +176,23 @@ function translatePosixClasses(pattern: string): string {
 /** Rewrites RE2's `\\pZ` as JavaScript's `\\p{Z}`. */
 function translateUnicodeClasses(pattern: string): string {
   return pattern.replace(/\\([pP])([A-Z])/g, '\\$1{$2}');
+}
+
+/**
+ * Rewrites a top-level `(?i)` flag, which makes the rest of the pattern case-insensitive, as a
+ * `(?i:...)` group around that rest (prometheus-operator's PrometheusRule CRD has
+ * `^(?i)(abort|warn)?$`). A flag inside a group is not translated.
+ */
+function translateCaseInsensitiveFlag(pattern: string): string {
+  const start = pattern.indexOf('(?i)');
+  if (start < 0) {
+    return pattern;
+  }
+  const before = pattern.slice(0, start).replace(/\\./g, '');
+  if ((before.match(/\(/g) ?? []).length !== (before.match(/\)/g) ?? []).length) {
+    throw new Error(`(?i) inside a group in pattern ${pattern} is not translated`);
+  }
+  return `${pattern.slice(0, start)}(?i:${pattern.slice(start + 4)})`;
 }
 
 /** Rewrites `(?i:ab)` as `(?:[aA][bB])`, letter by letter, leaving escapes alone. */
