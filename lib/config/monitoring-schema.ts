@@ -3,6 +3,8 @@
  * (k8s/monitoring/postgres-alerts.ts). Every field has a default, so the block is optional.
  */
 import { z } from 'zod';
+import { cronProblem } from './cron';
+import { longestGapHours } from './cron-gaps';
 
 /** Defaults of `monitoring.alerts`; README "Monitoring and alerting" explains each one. */
 export const DEFAULT_ALERT_THRESHOLDS = {
@@ -83,3 +85,40 @@ export const monitoringSchema = z
 
 /** Validated alert thresholds, defaults applied. */
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
+
+/** The parts of a possibly invalid configuration {@link checkBackupAlertAge} reads. */
+interface BackupAlertInputs {
+  readonly monitoring?: { readonly alerts?: { readonly backupMaxAgeHours?: unknown } };
+  readonly tenants?: readonly (
+    | { readonly backups?: { readonly fullSchedule?: unknown; readonly differentialSchedule?: unknown } }
+    | undefined
+  )[];
+}
+
+/**
+ * `monitoring.alerts.backupMaxAgeHours` must exceed the longest gap between a tenant's
+ * scheduled backups, or the backup alert fires between two backups that both succeed.
+ * Schedules that are not valid cron are left to their own check.
+ */
+export function checkBackupAlertAge(config: BackupAlertInputs, ctx: z.RefinementCtx): void {
+  const hours = config.monitoring?.alerts?.backupMaxAgeHours ?? DEFAULT_ALERT_THRESHOLDS.backupMaxAgeHours;
+  if (typeof hours !== 'number' || !alertThresholdsSchema.shape.backupMaxAgeHours.safeParse(hours).success) {
+    return;
+  }
+  (Array.isArray(config.tenants) ? config.tenants : []).forEach((tenant, index) => {
+    const backups = tenant?.backups ?? {};
+    // The schema has applied the tenant's default schedules by now.
+    const schedules = [backups.fullSchedule, backups.differentialSchedule];
+    if (schedules.some((schedule) => typeof schedule !== 'string' || cronProblem(schedule))) {
+      return;
+    }
+    const gap = longestGapHours(schedules as string[]);
+    if (hours <= gap) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monitoring', 'alerts', 'backupMaxAgeHours'],
+        message: `expected more than ${gap} hours, the longest gap between the scheduled backups of tenants[${index}]`,
+      });
+    }
+  });
+}

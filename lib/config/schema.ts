@@ -11,7 +11,7 @@ import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './versions';
 import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 import { environmentImagesSchema } from './images-schema';
-import { monitoringSchema } from './monitoring-schema';
+import { checkBackupAlertAge, monitoringSchema } from './monitoring-schema';
 import { tenantSchema } from './tenant-schema';
 import { checkCeilings, quotasSchema } from './ceilings';
 
@@ -206,6 +206,7 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkCluster(config, ctx);
   checkDatabaseCapacity(config, ctx);
   checkCeilings(config, ctx);
+  checkBackupAlertAge(config, ctx);
   const databaseMin = config.nodePools?.database?.minSize;
   if (config.stage === 'production' && typeof databaseMin === 'number' && databaseMin < 3) {
     ctx.addIssue({

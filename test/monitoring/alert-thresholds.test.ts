@@ -46,3 +46,22 @@ describe('monitoring.alerts', () => {
     ]);
   });
 });
+
+describe('monitoring.alerts.backupMaxAgeHours against the tenants’ backup schedules', () => {
+  const weekly = (doc: Record<string, any>) =>
+    (doc.tenants[1].backups = { fullSchedule: '0 1 * * 0', differentialSchedule: '0 1 * * 0' });
+
+  test('is refused when a tenant backs up less often, naming the gap and the tenant', () => {
+    expect(problemsOf(weekly)).toEqual([
+      'monitoring.alerts.backupMaxAgeHours: got 30, expected more than 168 hours, the longest gap between the scheduled backups of tenants[1]',
+    ]);
+  });
+
+  test('is accepted once it exceeds that gap', () => {
+    const config = configWith((doc) => {
+      weekly(doc);
+      doc.monitoring = { alerts: { backupMaxAgeHours: 170 } };
+    });
+    expect(config.monitoring.alerts.backupMaxAgeHours).toBe(170);
+  });
+});
