@@ -139,8 +139,10 @@ describe('logical IDs of stateful resources', () => {
       'AWS::S3::Bucket AccessLogsBucketCD784A59',
       'Custom::AWSCDK-EKS-HelmChart ExternalSecretsChart36758DB9',
       'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartClusterAutoscalerF3A8335F',
+      'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartPrometheusOperatorCrdsA5C63A3A',
       'Custom::AWSCDK-EKS-HelmChart PostgresOperatorChart01690BC2',
       'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
+      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterMonitoring8D61ABCC',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterStorageClassFF7C6EFF',
       'Custom::AWSCDK-EKS-KubernetesResource exampleplatformKubernetesClusterF8B27B7CAlbControlleralbsamanifestalbsaServiceAccountResource98B0A465',
     ]);
