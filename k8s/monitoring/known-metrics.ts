@@ -1,0 +1,71 @@
+/**
+ * Every metric the alert rules may use, with where it comes from: the one list a test checks
+ * the rules (and, later, dashboards) against, so a misspelt or invented metric name fails a
+ * test instead of an alert that never fires.
+ *
+ * pgMonitor metrics are `<query>_<column>` of the queries PGO loads into the exporter
+ * (PGO internal/pgmonitor/exporter.go GenerateDefaultExporterQueries: queries_backrest,
+ * queries_global, queries_general of CrunchyData/pgmonitor postgres_exporter/; the metric
+ * list in pgmonitor's exporter documentation).
+ */
+
+/** Who produces a metric. */
+export type MetricSource =
+  | 'prometheus scrape'
+  | 'postgres_exporter'
+  | 'pgmonitor queries_global.yml'
+  | 'pgmonitor queries_backrest.yml'
+  | 'kube-state-metrics'
+  | 'kubelet';
+
+/** Metric name → its source. */
+export const KNOWN_METRICS: Readonly<Record<string, MetricSource>> = {
+  // Set by Prometheus on every target it scrapes.
+  up: 'prometheus scrape',
+  // postgres_exporter's own gauge: 0 when it cannot connect to PostgreSQL
+  // (prometheus-community/postgres_exporter cmd/postgres_exporter/postgres_exporter.go psqlUp).
+  pg_up: 'postgres_exporter',
+  ccp_is_in_recovery_status: 'pgmonitor queries_global.yml',
+  ccp_replication_lag_replay_time: 'pgmonitor queries_global.yml',
+  ccp_replication_lag_received_time: 'pgmonitor queries_global.yml',
+  ccp_replication_lag_size_bytes: 'pgmonitor queries_global.yml',
+  ccp_connection_stats_total: 'pgmonitor queries_global.yml',
+  ccp_connection_stats_max_connections: 'pgmonitor queries_global.yml',
+  ccp_transaction_wraparound_percent_towards_wraparound: 'pgmonitor queries_global.yml',
+  ccp_transaction_wraparound_percent_towards_emergency_autovac: 'pgmonitor queries_global.yml',
+  ccp_archive_command_status_seconds_since_last_fail: 'pgmonitor queries_global.yml',
+  ccp_archive_command_status_seconds_since_last_archive: 'pgmonitor queries_global.yml',
+  ccp_backrest_last_full_backup_time_since_completion_seconds: 'pgmonitor queries_backrest.yml',
+  ccp_backrest_last_diff_backup_time_since_completion_seconds: 'pgmonitor queries_backrest.yml',
+  ccp_backrest_last_incr_backup_time_since_completion_seconds: 'pgmonitor queries_backrest.yml',
+  ccp_backrest_last_info_backup_error: 'pgmonitor queries_backrest.yml',
+  // kubernetes/kube-state-metrics docs/metrics/workload/pod-metrics.md
+  kube_pod_container_status_last_terminated_reason: 'kube-state-metrics',
+  kube_pod_container_status_restarts_total: 'kube-state-metrics',
+  // The kubelet's volume stats (kubernetes pkg/kubelet/metrics/collectors/volume_stats.go).
+  kubelet_volume_stats_used_bytes: 'kubelet',
+  kubelet_volume_stats_capacity_bytes: 'kubelet',
+};
+
+const PROMQL_WORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+]);
+
+/**
+ * The metric names a PromQL expression selects: identifiers followed by a label matcher,
+ * which is how every rule here writes a selector. Functions and keywords are not metrics.
+ */
+export function metricsOf(expr: string): string[] {
+  const names = [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].map((match) => match[1]);
+  return [...new Set(names.filter((name) => !PROMQL_WORDS.has(name)))];
+}
