@@ -133,6 +133,10 @@ export class PlatformStack extends EnvironmentStack {
       ...PROMETHEUS_OPERATOR_CRDS_CHART,
       release: 'prometheus-operator-crds',
       namespace: 'kube-system',
+      // Deleting a CRD deletes every object of its kind: Helm keeps annotated resources when
+      // the release is uninstalled or replaced (Helm docs, "Tell Helm Not To Uninstall a
+      // Resource"); the chart's crds subchart puts these annotations on every CRD.
+      values: { crds: { annotations: { 'helm.sh/resource-policy': 'keep' } } },
     });
     const monitoring = this.cluster.addCdk8sChart(
       'Monitoring',

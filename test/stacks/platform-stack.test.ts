@@ -563,7 +563,7 @@ describe('stack', () => {
 });
 
 describe('monitoring', () => {
-  test('installs the pinned prometheus-operator CRDs before the monitoring manifest applies', () => {
+  test('installs the pinned prometheus-operator CRDs, kept on uninstall, before the monitoring manifest applies', () => {
     const crds = resourceOf(
       template,
       'Custom::AWSCDK-EKS-HelmChart',
@@ -576,6 +576,9 @@ describe('monitoring', () => {
         Repository: PROMETHEUS_OPERATOR_CRDS_CHART.repository,
       }),
     );
+    expect(JSON.parse(crds.resource.Properties.Values)).toEqual({
+      crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
+    });
     const monitoring = resourceOf(
       template,
       'Custom::AWSCDK-EKS-KubernetesResource',
