@@ -48,6 +48,15 @@ export interface Affinity {
   };
 }
 
+/**
+ * A Secret mounted as a volume projection. PGO reads `tls.crt`, `tls.key` and `ca.crt` from
+ * the Secrets it is given for TLS (PGO internal/controller/postgrescluster/pki.go,
+ * internal/pgbouncer/certificates.go): cert-manager's key names, so no `items` mapping.
+ */
+export interface SecretProjection {
+  readonly name: string;
+}
+
 /** Placement shared by PostgreSQL instances and PgBouncer. */
 export interface Placement {
   readonly affinity?: Affinity;
@@ -118,11 +127,17 @@ export interface PostgresClusterSpec {
   };
   readonly instances: PostgresInstanceSetSpec[];
   readonly backups: BackupsSpec;
+  /** PostgreSQL's server certificate, key and CA, instead of the ones PGO generates. */
+  readonly customTLSSecret?: SecretProjection;
+  /** The `_crunchyrepl` client certificate; required with `customTLSSecret`, same `ca.crt`. */
+  readonly customReplicationTLSSecret?: SecretProjection;
   readonly proxy?: {
     readonly pgBouncer: Placement & {
       readonly replicas: number;
       readonly image?: string;
       readonly resources?: ResourceRequirements;
+      /** PgBouncer's server certificate, key and CA, instead of the ones PGO generates. */
+      readonly customTLSSecret?: SecretProjection;
       /** PgBouncer settings; `global` goes to the [pgbouncer] section (values are strings). */
       readonly config?: { readonly global?: Record<string, string> };
       /** Resources of the configuration reload sidecar. */

@@ -4,11 +4,13 @@ import { Construct } from 'constructs';
 import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
 import { PostgresExporterMonitor } from './monitoring/pod-monitor';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
+import { PLATFORM_CA } from './platform-ca-chart';
 import { sizingProblem, tunedSettings } from './postgres-parameters';
 import { Placement, PostgresCluster } from './postgres-cluster';
 import { DATABASE_STORAGE_CLASS } from './storage-class-chart';
 import { TargetGroupBinding } from './target-group-binding';
 import { POSTGRES_PORT, TenantNetworkPolicies } from './tenant-network-policies';
+import { TenantTls } from './tenant-tls';
 import type { DatabaseImages } from '../lib/config/images-schema';
 import { postgresValue } from '../lib/config/postgres-parameter-rules';
 import { instanceSize, type TenantConfig } from '../lib/config/tenant-schema';
@@ -101,6 +103,11 @@ export interface TenantDatabaseChartProps {
   };
   /** The backup passphrase in Secrets Manager, and the role that may read it (IRSA). */
   readonly backupPassphrase: { readonly secretArn: string; readonly readerRoleArn: string };
+  /**
+   * The cert-manager ClusterIssuer that signs the tenant's server certificates.
+   * @default - the platform CA (`PLATFORM_CA.issuer`)
+   */
+  readonly certificateIssuer?: string;
 }
 
 /**
@@ -137,6 +144,15 @@ export class TenantDatabaseChart extends Chart {
       region: props.region,
     });
 
+    const names = tenantServiceNames(tenant.name);
+    const tls = new TenantTls(this, 'Tls', {
+      namespace,
+      clusterName: tenant.name,
+      issuerName: props.certificateIssuer ?? PLATFORM_CA.issuer,
+      services: names,
+      privateDnsName: tenant.privateLink.privateDnsName,
+    });
+
     const clusterLabels = { 'postgres-operator.crunchydata.com/cluster': tenant.name };
     const instanceSelector = {
       ...clusterLabels,
@@ -168,6 +184,9 @@ export class TenantDatabaseChart extends Chart {
             : undefined,
         // PGO copies these annotations onto the service accounts it creates: IRSA for pgBackRest.
         metadata: { annotations: { 'eks.amazonaws.com/role-arn': props.backupRoleArn } },
+        // Certificates from the platform CA, which customers can verify (see TenantTls).
+        customTLSSecret: { name: tls.secretNames.postgres },
+        customReplicationTLSSecret: { name: tls.secretNames.replication },
         instances: [
           {
             name: INSTANCE_SET,
@@ -225,6 +244,7 @@ export class TenantDatabaseChart extends Chart {
             image: props.images.pgbouncer,
             config: { global: tuned.pgBouncer },
             resources: guaranteed(SIDECAR_SIZES.pgBouncer),
+            customTLSSecret: { name: tls.secretNames.pgBouncer },
             sidecars: { pgbouncerConfig: { resources: guaranteed(SIDECAR_SIZES.pgBouncerConfig) } },
             ...databasePlacement(pgBouncerSelector),
           },
@@ -248,7 +268,6 @@ export class TenantDatabaseChart extends Chart {
 
     // Bind to the PgBouncer and replica Services, whose endpoints are pods. Never to
     // <name>-primary: it has no selector and its endpoints are not pods, so no target would register.
-    const names = tenantServiceNames(tenant.name);
     const bindings: [string, string, string | undefined][] = [
       ['ReadWriteBinding', names.pgBouncer, props.loadBalancer.readWriteTargetGroupArn],
       ['ReadOnlyBinding', names.replicas, props.loadBalancer.readOnlyTargetGroupArn],

@@ -47,6 +47,7 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
       loadBalancerSecurityGroup: platform.network.loadBalancerSecurityGroup,
       loadBalancerController: platform.cluster.albController!,
       externalSecrets: platform.externalSecrets,
+      platformCa: platform.platformCa,
     });
   }
 

@@ -104,3 +104,15 @@ export const PROMETHEUS_OPERATOR_CRDS_CHART = {
   chart: 'prometheus-operator-crds',
   version: '16.0.0',
 } as const;
+
+/**
+ * cert-manager, from Jetstack's Helm repository, with its CRDs (`crds.enabled`). It issues the
+ * platform CA and every tenant's server certificates. v1.21.1 is the release whose CRDs and
+ * values schema are in ../shared/schemas (see its SOURCES.md); the chart version carries the
+ * `v` prefix, as cert-manager publishes it.
+ */
+export const CERT_MANAGER_CHART = {
+  repository: 'https://charts.jetstack.io',
+  chart: 'cert-manager',
+  version: 'v1.21.1',
+} as const;

@@ -6,10 +6,12 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
+import { PLATFORM_CA, PlatformCaChart } from '../../k8s/platform-ca-chart';
 import { StorageClassChart } from '../../k8s/storage-class-chart';
 import type { EnvironmentConfig } from '../config/schema';
 import {
   ALB_CONTROLLER_VERSION,
+  CERT_MANAGER_CHART,
   CLUSTER_AUTOSCALER_CHART,
   EXTERNAL_SECRETS_CHART,
   KUBERNETES_RELEASES,
@@ -17,6 +19,7 @@ import {
   PROMETHEUS_OPERATOR_CRDS_CHART,
 } from '../config/versions';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
+import { CERT_MANAGER_NAMESPACE, CertManager } from '../constructs/cert-manager';
 import { ClusterAddons } from '../constructs/cluster-addons';
 import { ClusterAutoscaler } from '../constructs/cluster-autoscaler';
 import { ExternalSecretsOperator } from '../constructs/external-secrets';
@@ -49,6 +52,10 @@ export class PlatformStack extends EnvironmentStack {
   readonly postgresOperator: PostgresOperator;
   /** External Secrets Operator; it syncs each tenant's backup passphrase into its namespace. */
   readonly externalSecrets: ExternalSecretsOperator;
+  /** cert-manager. */
+  readonly certManager: CertManager;
+  /** The platform CA and its ClusterIssuer; tenant certificates are applied after it. */
+  readonly platformCa: eks.KubernetesManifest;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -122,6 +129,18 @@ export class PlatformStack extends EnvironmentStack {
     });
     this.externalSecrets.chart.node.addDependency(...systemPool.nodegroups);
 
+    this.certManager = new CertManager(this, 'CertManager', {
+      cluster: this.cluster,
+      ...CERT_MANAGER_CHART,
+      nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
+    });
+    this.certManager.chart.node.addDependency(...systemPool.nodegroups);
+    this.platformCa = this.cluster.addCdk8sChart(
+      'PlatformCa',
+      new PlatformCaChart(new cdk8s.App(), 'platform-ca', { certManagerNamespace: CERT_MANAGER_NAMESPACE }),
+    );
+    this.platformCa.node.addDependency(this.certManager.chart);
+
     const storage = this.cluster.addCdk8sChart(
       'StorageClass',
       new StorageClassChart(new cdk8s.App(), 'storage-class', { volumeKeyArn: addons.volumeKey.keyArn }),
@@ -151,6 +170,10 @@ export class PlatformStack extends EnvironmentStack {
     new CfnOutput(this, 'KubeconfigCommand', {
       description: 'Adds the cluster to your kubeconfig (run it with one of the admin roles)',
       value: `aws eks update-kubeconfig --region ${this.region} --name ${this.cluster.clusterName}`,
+    });
+    new CfnOutput(this, 'PlatformCaCommand', {
+      description: 'Writes the platform CA certificate, which customers verify database servers with',
+      value: `kubectl -n ${CERT_MANAGER_NAMESPACE} get secret ${PLATFORM_CA.secret} -o jsonpath='{.data.ca\\.crt}' | base64 -d > platform-ca.crt`,
     });
     new CfnOutput(this, 'VpcId', {
       description: 'The VPC of the environment',

@@ -42,6 +42,8 @@ export interface TenantStackProps extends EnvironmentStackProps {
   readonly loadBalancerController: Construct;
   /** External Secrets Operator; the passphrase's SecretStore and ExternalSecret are applied after it. */
   readonly externalSecrets: ExternalSecretsOperator;
+  /** The platform CA's ClusterIssuer; the tenant's Certificates are applied after it. */
+  readonly platformCa: Construct;
 }
 
 /**
@@ -125,6 +127,7 @@ export class TenantStack extends EnvironmentStack {
       props.postgresOperator.chart,
       props.loadBalancerController,
       props.externalSecrets.chart,
+      props.platformCa,
     );
 
     new CfnOutput(this, 'Namespace', { description: 'Kubernetes namespace of the tenant', value: namespace });
