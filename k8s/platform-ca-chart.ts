@@ -22,6 +22,15 @@ export const PLATFORM_CA = {
  */
 export const PLATFORM_CA_VALIDITY = { duration: '87600h', renewBefore: '8760h' } as const;
 
+/**
+ * The shell command that writes the platform CA certificate to `file`: the `ca.crt` of the CA
+ * Secret (for a self-signed certificate cert-manager's SelfSigned issuer puts the certificate
+ * itself there). A public certificate, never the key.
+ */
+export function platformCaExportCommand(certManagerNamespace: string, file: string): string {
+  return `kubectl -n ${certManagerNamespace} get secret ${PLATFORM_CA.secret} -o jsonpath='{.data.ca\\.crt}' | base64 -d > ${file}`;
+}
+
 /** Properties of {@link PlatformCaChart}. */
 export interface PlatformCaChartProps {
   /** Namespace cert-manager runs in: a ClusterIssuer reads its CA Secret from there. */

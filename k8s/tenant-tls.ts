@@ -13,8 +13,9 @@ export const CLUSTER_DOMAIN = 'cluster.local';
 
 /**
  * Validity of tenant certificates: 90 days, renewed 30 days ahead. PGO mounts the Secrets
- * through projected volumes, which the kubelet refreshes in place; PostgreSQL and PgBouncer
- * pick the new files up on their next reload.
+ * through projected volumes, which the kubelet refreshes in place, and its sidecars send
+ * PostgreSQL and PgBouncer a SIGHUP when the files change (PGO internal/postgres/config.go and
+ * internal/pgbouncer/config.go `reloadCommand`): renewals need no restart.
  */
 export const TENANT_CERTIFICATE_VALIDITY = { duration: '2160h', renewBefore: '720h' } as const;
 

@@ -9,12 +9,30 @@ import {
   READ_WRITE_PORT,
 } from './constructs/tenant-private-link';
 import { TCP_KEEPALIVE } from '../k8s/connection-keepalives';
+import { platformCaExportCommand } from '../k8s/platform-ca-chart';
+import { CERT_MANAGER_NAMESPACE } from './constructs/cert-manager';
 
 /**
  * The client keepalive settings the document recommends (libpq `keepalives_*`, PostgreSQL docs
  * "Parameter Key Words"): the timing the servers behind the load balancer use too.
  */
 export const CLIENT_KEEPALIVES = TCP_KEEPALIVE;
+
+/** File name the document gives the platform CA certificate, for libpq's `sslrootcert`. */
+export const CA_FILE = 'platform-ca.crt';
+
+/**
+ * The libpq TLS settings a customer connects with. With a private DNS name the servers'
+ * certificates hold that name, so libpq checks the chain and the name (`verify-full`).
+ * Without one, customers connect to their own endpoint's DNS names (`vpce-...`), which no
+ * certificate can hold (every endpoint gets its own, unknown when the certificate is issued):
+ * `verify-ca` then checks that the server's certificate comes from the platform CA, and the
+ * PrivateLink endpoint service, which reaches this tenant only, gives the rest (PostgreSQL docs
+ * "SSL Support": `verify-ca`, `verify-full`).
+ */
+export function clientSslSettings(privateDnsName: string | undefined): string {
+  return `sslmode=${privateDnsName ? 'verify-full' : 'verify-ca'} sslrootcert=${CA_FILE}`;
+}
 
 /** What the document needs besides the configuration. */
 export interface OnboardingOptions {
@@ -101,13 +119,14 @@ export function onboardingDocument(
       ? `Use the private DNS name \`${privateDnsName}\`, or the first DNS name of the endpoint (\`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <id>\`).`
       : 'Use the first DNS name of the endpoint (`aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <id>`).',
     'Credentials come from the provider through a secure channel, never by email or ticket.',
-    'Connections are encrypted (TLS is on); verify-full with a CA you can check comes with customer-facing certificates.',
+    '',
+    ...serverVerification(privateDnsName),
     '',
     '```sh',
     ...tenant.users.flatMap((user) =>
       ports.map(
         (port) =>
-          `psql "host=${host} port=${port} dbname=${user.databases[0] ?? 'postgres'} user=${user.name} sslmode=require"  # ${port === READ_WRITE_PORT ? 'read-write' : 'read-only'}`,
+          `psql "host=${host} port=${port} dbname=${user.databases[0] ?? 'postgres'} user=${user.name} ${clientSslSettings(privateDnsName)}"  # ${port === READ_WRITE_PORT ? 'read-write' : 'read-only'}`,
       ),
     ),
     ...(tenant.users.length === 0 ? ['# no users are configured for this tenant yet'] : []),
@@ -132,6 +151,22 @@ export function onboardingDocument(
     '',
   ];
   return lines.join('\n');
+}
+
+/** How the customer gets the platform CA certificate, and what libpq checks with it. */
+function serverVerification(privateDnsName: string | undefined): string[] {
+  return [
+    `Connections are encrypted, and the server proves who it is with a certificate from the provider's private CA. Get the CA certificate (\`${CA_FILE}\`, a public certificate, no secret) from the provider through a channel you trust to be authentic; the provider exports it with:`,
+    '',
+    '```sh',
+    platformCaExportCommand(CERT_MANAGER_NAMESPACE, CA_FILE),
+    '```',
+    '',
+    privateDnsName
+      ? `The server certificates hold the name \`${privateDnsName}\`, so connect to that name with \`sslmode=verify-full\`: libpq checks the certificate chain and the name. The endpoint's own \`vpce-...\` DNS names are not in the certificates: until the provider has verified the domain, use one of them with \`sslmode=verify-ca\` instead.`
+      : `The endpoint's DNS names (\`vpce-...\`) are your own endpoint's and cannot be in the server certificates, so libpq cannot check the name: use \`sslmode=verify-ca\`, which checks that the certificate comes from the provider's CA. Your endpoint reaches this database only. For \`sslmode=verify-full\`, ask the provider for a private DNS name.`,
+    'The CA certificate is valid for ten years and renewed a year before it expires with the same key: refresh your copy when the provider announces a renewal.',
+  ];
 }
 
 /**

@@ -23,10 +23,10 @@ test('lists the security group rules and psql strings for both ports when there 
   expect(document).toContain('--port 5432');
   expect(document).toContain('--port 5433');
   expect(document).toContain(
-    'psql "host=<endpoint-dns-name> port=5432 dbname=orders user=orders-app sslmode=require"',
+    'psql "host=<endpoint-dns-name> port=5432 dbname=orders user=orders-app sslmode=verify-ca sslrootcert=platform-ca.crt"',
   );
   expect(document).toContain(
-    'psql "host=<endpoint-dns-name> port=5433 dbname=orders user=orders-app sslmode=require"',
+    'psql "host=<endpoint-dns-name> port=5433 dbname=orders user=orders-app sslmode=verify-ca sslrootcert=platform-ca.crt"',
   );
 });
 
@@ -39,6 +39,20 @@ test('a single-instance tenant gets the read-write port only', () => {
   const document = onboardingDocument(config, 'orders');
   expect(document).toContain('single instance');
   expect(document).not.toContain('5433');
+});
+
+test('says how the provider exports the CA certificate the psql strings name', () => {
+  const document = onboardingDocument(exampleConfig(), 'orders');
+  expect(document).toContain(
+    "kubectl -n cert-manager get secret platform-ca -o jsonpath='{.data.ca\\.crt}' | base64 -d > platform-ca.crt",
+  );
+});
+
+test('without a private DNS name, explains why the name cannot be verified and never offers verify-full', () => {
+  const document = onboardingDocument(exampleConfig(), 'orders');
+  expect(document).toContain('cannot be in the server certificates');
+  expect(document).not.toMatch(/psql .*verify-full/);
+  expect(document).not.toContain('sslmode=require');
 });
 
 test('contains no secret material', () => {
@@ -88,8 +102,13 @@ describe('a tenant with a private DNS name', () => {
 
   test('connects to the private DNS name', () => {
     expect(document()).toContain(
-      'psql "host=analytics.db.example.com port=5432 dbname=warehouse user=analytics-etl sslmode=require"',
+      'psql "host=analytics.db.example.com port=5432 dbname=warehouse user=analytics-etl sslmode=verify-full sslrootcert=platform-ca.crt"',
     );
+  });
+
+  test('says the certificates hold the name, and how to connect before the domain is verified', () => {
+    expect(document()).toContain('The server certificates hold the name `analytics.db.example.com`');
+    expect(document()).toContain('use one of them with `sslmode=verify-ca` instead');
   });
 
   test('a tenant without one gets neither', () => {

@@ -6,7 +6,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
-import { PLATFORM_CA, PlatformCaChart } from '../../k8s/platform-ca-chart';
+import { PlatformCaChart, platformCaExportCommand } from '../../k8s/platform-ca-chart';
 import { StorageClassChart } from '../../k8s/storage-class-chart';
 import type { EnvironmentConfig } from '../config/schema';
 import {
@@ -173,7 +173,7 @@ export class PlatformStack extends EnvironmentStack {
     });
     new CfnOutput(this, 'PlatformCaCommand', {
       description: 'Writes the platform CA certificate, which customers verify database servers with',
-      value: `kubectl -n ${CERT_MANAGER_NAMESPACE} get secret ${PLATFORM_CA.secret} -o jsonpath='{.data.ca\\.crt}' | base64 -d > platform-ca.crt`,
+      value: platformCaExportCommand(CERT_MANAGER_NAMESPACE, 'platform-ca.crt'),
     });
     new CfnOutput(this, 'VpcId', {
       description: 'The VPC of the environment',

@@ -167,6 +167,10 @@ describe('database manifest', () => {
     expect(manifest.node.dependencies).toContain(stacks.platform.postgresOperator.chart);
   });
 
+  test("is applied after the platform CA's ClusterIssuer, which signs its Certificates", () => {
+    expect(stacks.tenants.orders.database.node.dependencies).toContain(stacks.platform.platformCa);
+  });
+
   test('is created with kubectl apply, so an existing namespace is adopted instead of rolling the stack back', () => {
     // The aws-eks-v2 kubectl handler runs `kubectl create` on Create, which fails on any object
     // that already exists, unless the resource's Overwrite property is "true"; then it runs
