@@ -35,6 +35,8 @@ export function platformCaExportCommand(certManagerNamespace: string, file: stri
 export interface PlatformCaChartProps {
   /** Namespace cert-manager runs in: a ClusterIssuer reads its CA Secret from there. */
   readonly certManagerNamespace: string;
+  /** The environment's name: in the CA's common name, so customers of several environments tell their CAs apart. */
+  readonly environmentName: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export class PlatformCaChart extends Chart {
         secretName: PLATFORM_CA.secret,
         issuerRef: clusterIssuerRef(PLATFORM_CA.bootstrapIssuer),
         isCA: true,
-        commonName: 'postgres-platform private CA',
+        commonName: `${props.environmentName} PostgreSQL platform CA`,
         ...PLATFORM_CA_VALIDITY,
         privateKey: { ...CERTIFICATE_KEY, rotationPolicy: 'Never' },
       },

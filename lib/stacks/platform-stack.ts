@@ -137,7 +137,10 @@ export class PlatformStack extends EnvironmentStack {
     this.certManager.chart.node.addDependency(...systemPool.nodegroups);
     this.platformCa = this.cluster.addCdk8sChart(
       'PlatformCa',
-      new PlatformCaChart(new cdk8s.App(), 'platform-ca', { certManagerNamespace: CERT_MANAGER_NAMESPACE }),
+      new PlatformCaChart(new cdk8s.App(), 'platform-ca', {
+        certManagerNamespace: CERT_MANAGER_NAMESPACE,
+        environmentName: config.name,
+      }),
     );
     this.platformCa.node.addDependency(this.certManager.chart);
 

@@ -2,7 +2,10 @@ import { Testing } from 'cdk8s';
 import { PLATFORM_CA, PlatformCaChart } from '../../k8s/platform-ca-chart';
 
 const objects: any[] = Testing.synth(
-  new PlatformCaChart(Testing.app(), 'platform-ca', { certManagerNamespace: 'cert-manager' }),
+  new PlatformCaChart(Testing.app(), 'platform-ca', {
+    certManagerNamespace: 'cert-manager',
+    environmentName: 'example',
+  }),
 );
 const named = (kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -22,6 +25,12 @@ test('the CA Certificate is a long-lived ECDSA P-256 CA in cert-manager’s name
     renewBefore: '8760h',
     privateKey: { algorithm: 'ECDSA', size: 256 },
   });
+});
+
+test('the CA names its environment, so a customer of several environments tells the CAs apart', () => {
+  expect(named('Certificate', PLATFORM_CA.certificate).spec.commonName).toBe(
+    'example PostgreSQL platform CA',
+  );
 });
 
 test('the CA keeps its key across renewals, so the bundle customers hold stays valid', () => {
