@@ -34,7 +34,8 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
       env,
       availabilityZones: config.availabilityZones,
       description: `Private PostgreSQL platform ${config.name}: tenant ${tenant.name}`,
-      terminationProtection: config.stage === 'production',
+      // A tenant being decommissioned is about to be destroyed on purpose.
+      terminationProtection: config.stage === 'production' && !tenant.decommission,
       tenant,
       environmentImages: config.images,
       cluster: platform.cluster,

@@ -190,6 +190,13 @@ export const tenantSchema = z
       })
       .default({ allowedPrincipals: [], acceptanceRequired: true, allowedRegions: [] })
       .meta({ description: 'Who can reach the tenant over AWS PrivateLink.' }),
+    decommission: z
+      .boolean({ error: 'expected true (prepare the tenant for cdk destroy) or false' })
+      .default(false)
+      .meta({
+        description:
+          'Prepare the tenant for cdk destroy: nobody may connect, load balancer deletion protection off; the database keeps running and bucket, key and passphrase are retained.',
+      }),
     images: databaseImagesSchema
       .optional()
       .meta({ description: 'Image overrides for this tenant only (default: the environment images).' }),

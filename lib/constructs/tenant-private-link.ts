@@ -1,7 +1,6 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -50,6 +49,12 @@ export interface TenantPrivateLinkProps {
    * @default - the service's own region only
    */
   readonly allowedRegions?: string[];
+  /**
+   * Prepare for `cdk destroy`: the endpoint service allows no principal (no new endpoint can
+   * be created) and the load balancer loses its deletion protection.
+   * @default false
+   */
+  readonly decommission?: boolean;
 }
 
 /**
@@ -73,6 +78,7 @@ export class TenantPrivateLink extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantPrivateLinkProps) {
     super(scope, id);
+    const decommission = props.decommission ?? false;
 
     // Rules live on the shared group (PlatformNetwork), never per tenant: see its comments.
     this.securityGroup = props.securityGroup;
@@ -83,7 +89,9 @@ export class TenantPrivateLink extends Construct {
       // Only load balancers live in these subnets, so tenant NetworkPolicies can admit exactly them.
       vpcSubnets: { subnets: props.subnets },
       crossZoneEnabled: true,
-      deletionProtection: true,
+      // Protected against a stray delete; a tenant being decommissioned drops the protection,
+      // or the `cdk destroy` that follows fails on the load balancer.
+      deletionProtection: !decommission,
       securityGroups: [this.securityGroup],
       // Who may connect over PrivateLink is decided by the endpoint service (allowed principals,
       // acceptance); PrivateLink traffic reaches the load balancer from its own addresses, so
@@ -105,11 +113,19 @@ export class TenantPrivateLink extends Construct {
     this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {
       vpcEndpointServiceLoadBalancers: [this.loadBalancer],
       acceptanceRequired: props.acceptanceRequired,
-      allowedPrincipals: props.allowedPrincipals.map(
-        (principal) => new iam.ArnPrincipal(principalArn(principal)),
-      ),
       allowedRegions:
         props.allowedRegions && props.allowedRegions.length > 0 ? props.allowedRegions : undefined,
+    });
+    // The permissions resource is made here, at the path and logical ID the L2 would give it,
+    // because the L2 makes none when no principal is allowed: removing the last principal would
+    // delete the resource and leave withdrawing the permissions to CloudFormation's delete.
+    // Always present, it is updated in place (AllowedPrincipals is not create-only in the
+    // AWS::EC2::VPCEndpointServicePermissions schema), even to an empty list. Endpoints already
+    // connected stay connected when their principal goes, until the provider rejects them
+    // (docs/runbooks/change-access.md).
+    new ec2.CfnVPCEndpointServicePermissions(this.endpointService, 'Permissions', {
+      serviceId: this.endpointService.vpcEndpointServiceId,
+      allowedPrincipals: decommission ? [] : props.allowedPrincipals.map(principalArn),
     });
     if (props.privateDnsName) {
       // The L2 has no property for it yet; CloudFormation sets it in place, and AWS then asks

@@ -92,6 +92,7 @@ export class TenantStack extends EnvironmentStack {
       acceptanceRequired: tenant.privateLink.acceptanceRequired,
       allowedRegions: tenant.privateLink.allowedRegions,
       privateDnsName: tenant.privateLink.privateDnsName,
+      decommission: tenant.decommission,
     });
 
     const images = mergeImages(props.environmentImages, tenant.images);
@@ -138,6 +139,10 @@ export class TenantStack extends EnvironmentStack {
     new CfnOutput(this, 'EndpointServiceName', {
       description: 'VPC endpoint service customers create their interface endpoint to',
       value: this.privateLink.endpointService.vpcEndpointServiceName,
+    });
+    new CfnOutput(this, 'EndpointServiceId', {
+      description: 'Id of the endpoint service, for aws ec2 describe- and reject-vpc-endpoint-connections',
+      value: this.privateLink.endpointService.vpcEndpointServiceId,
     });
     if (tenant.privateLink.privateDnsName) {
       const service = this.privateLink.cfnEndpointService;
