@@ -5,6 +5,8 @@
  * cannot be deleted at all (Elastic Load Balancing docs, "Deletion protection"). The deploy
  * before the destroy withdraws every principal and the protection; the data stays.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createEnvironmentStacks, EnvironmentStacks } from '../../lib/environment';
@@ -21,6 +23,9 @@ let before: Template;
 let after: Template;
 
 const stacksOf = (config: EnvironmentConfig) => createEnvironmentStacks(newApp(), config);
+/** The cloud assembly of the app `stacks` belong to, read back as `npm run review` reads it. */
+const assemblyOf = (stacks: EnvironmentStacks) =>
+  readAssembly((stacks.platform.node.root as App).synth().directory);
 const ofType = (template: Template, type: string) => Object.entries(template.findResources(type));
 
 beforeAll(() => {
@@ -99,13 +104,20 @@ test('leaves the other tenants and the platform unchanged', () => {
 });
 
 test('the review of the decommissioning deploy finds no data-loss risk', () => {
-  const assemblyOf = (stacks: EnvironmentStacks) =>
-    readAssembly((stacks.platform.node.root as App).synth().directory);
   const review = reviewAssemblies(assemblyOf(current), assemblyOf(decommissioning));
   expect(review.risks).toEqual([]);
   expect(review.errors).toEqual([]);
   expect(reviewPasses(review)).toBe(true);
   expect(formatReview(review)).toContain('Stack example-tenant-orders (modified)');
+});
+
+test('the runbook shows the review output this change produces', () => {
+  const printed = formatReview(reviewAssemblies(assemblyOf(current), assemblyOf(decommissioning))).join('\n');
+  const runbook = fs.readFileSync(
+    path.join(__dirname, '..', '..', 'docs', 'runbooks', 'decommission-tenant.md'),
+    'utf8',
+  );
+  expect(runbook).toContain(`\`\`\`text\n${printed.trim()}\n\`\`\``);
 });
 
 test('a value other than true or false is refused, naming the key', () => {
