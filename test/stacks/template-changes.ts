@@ -7,20 +7,23 @@ export interface TemplateChanges {
   readonly modified: string[];
 }
 
+/** A synthesized template as `Template.toJSON()` returns it. */
+type TemplateJson = Record<string, any>; // any: the shape of CloudFormation JSON is open
+
 /**
  * Compares the `Resources` of two templates, IDs sorted; a resource whose definition differs at
  * all (properties or policies) is modified.
  */
-export function resourceChanges(
-  before: { Resources: Record<string, unknown> },
-  after: { Resources: Record<string, unknown> },
-): TemplateChanges {
-  const ids = (template: { Resources: Record<string, unknown> }) => Object.keys(template.Resources).sort();
+export function resourceChanges(before: TemplateJson, after: TemplateJson): TemplateChanges {
+  const resourcesBefore: Record<string, unknown> = before.Resources ?? {};
+  const resourcesAfter: Record<string, unknown> = after.Resources ?? {};
+  const idsBefore = Object.keys(resourcesBefore).sort();
+  const idsAfter = Object.keys(resourcesAfter).sort();
   return {
-    added: ids(after).filter((id) => !(id in before.Resources)),
-    removed: ids(before).filter((id) => !(id in after.Resources)),
-    modified: ids(before).filter(
-      (id) => id in after.Resources && !isDeepStrictEqual(before.Resources[id], after.Resources[id]),
+    added: idsAfter.filter((id) => !(id in resourcesBefore)),
+    removed: idsBefore.filter((id) => !(id in resourcesAfter)),
+    modified: idsBefore.filter(
+      (id) => id in resourcesAfter && !isDeepStrictEqual(resourcesBefore[id], resourcesAfter[id]),
     ),
   };
 }
