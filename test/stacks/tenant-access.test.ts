@@ -4,9 +4,14 @@
  * balancer behind it stay as they are (AWS::EC2::VPCEndpointServicePermissions: only
  * ServiceId is create-only, so AllowedPrincipals changes in place).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { createEnvironmentStacks } from '../../lib/environment';
 import type { EnvironmentConfig } from '../../lib/config/schema';
+import { createEnvironmentStacks } from '../../lib/environment';
+import { AssemblyTemplates, readAssembly } from '../../lib/review/cloud-assembly';
+import { formatReview } from '../../lib/review/format';
+import { reviewAssemblies } from '../../lib/review/review';
 import { configWith, exampleConfig, newApp } from '../util';
 import { resourceChanges } from './template-changes';
 
@@ -55,4 +60,19 @@ test('the endpoint service id is an output, for listing and rejecting connection
     (id) => example.Resources[id].Type === 'AWS::EC2::VPCEndpointService',
   );
   expect(example.Outputs.EndpointServiceId.Value).toEqual({ Ref: serviceId });
+});
+
+test('the runbook shows the review output of adding an account', () => {
+  const assemblyOf = (config: EnvironmentConfig): AssemblyTemplates => {
+    const app = newApp();
+    createEnvironmentStacks(app, config);
+    return readAssembly(app.synth().directory);
+  };
+  const added = configWith((d) => d.tenants[0].privateLink.allowedPrincipals.push('444444444444'));
+  const printed = formatReview(reviewAssemblies(assemblyOf(exampleConfig()), assemblyOf(added))).join('\n');
+  const runbook = fs.readFileSync(
+    path.join(__dirname, '..', '..', 'docs', 'runbooks', 'change-access.md'),
+    'utf8',
+  );
+  expect(runbook).toContain(`\`\`\`text\n${printed.trim()}\n\`\`\``);
 });
