@@ -9,7 +9,7 @@ export const PLATFORM_CA = {
   /** The CA Certificate, in cert-manager's namespace. */
   certificate: 'platform-ca',
   /** Its Secret: the CA key pair, and in `ca.crt` the bundle customers trust. */
-  secret: 'platform-ca',
+  secretName: 'platform-ca',
   /** The ClusterIssuer that signs every tenant's certificates with the CA. */
   issuer: 'platform-ca',
 } as const;
@@ -28,7 +28,7 @@ export const PLATFORM_CA_VALIDITY = { duration: '87600h', renewBefore: '8760h' }
  * itself there). A public certificate, never the key.
  */
 export function platformCaExportCommand(certManagerNamespace: string, file: string): string {
-  return `kubectl -n ${certManagerNamespace} get secret ${PLATFORM_CA.secret} -o jsonpath='{.data.ca\\.crt}' | base64 -d > ${file}`;
+  return `kubectl -n ${certManagerNamespace} get secret ${PLATFORM_CA.secretName} -o jsonpath='{.data.ca\\.crt}' | base64 -d > ${file}`;
 }
 
 /** Properties of {@link PlatformCaChart}. */
@@ -57,7 +57,7 @@ export class PlatformCaChart extends Chart {
       // A ClusterIssuer's CA Secret must be in the cluster resource namespace: cert-manager's own.
       metadata: { name: PLATFORM_CA.certificate, namespace: props.certManagerNamespace },
       spec: {
-        secretName: PLATFORM_CA.secret,
+        secretName: PLATFORM_CA.secretName,
         issuerRef: clusterIssuerRef(PLATFORM_CA.bootstrapIssuer),
         isCA: true,
         commonName: `${props.environmentName} PostgreSQL platform CA`,
@@ -67,7 +67,7 @@ export class PlatformCaChart extends Chart {
     });
     new ClusterIssuer(this, 'Issuer', {
       name: PLATFORM_CA.issuer,
-      spec: { ca: { secretName: PLATFORM_CA.secret } },
+      spec: { ca: { secretName: PLATFORM_CA.secretName } },
     });
   }
 }

@@ -19,7 +19,7 @@ test('the CA Certificate is a long-lived ECDSA P-256 CA in cert-manager’s name
   expect(ca.metadata.namespace).toBe('cert-manager');
   expect(ca.spec).toMatchObject({
     isCA: true,
-    secretName: PLATFORM_CA.secret,
+    secretName: PLATFORM_CA.secretName,
     issuerRef: { name: PLATFORM_CA.bootstrapIssuer, kind: 'ClusterIssuer', group: 'cert-manager.io' },
     duration: '87600h',
     renewBefore: '8760h',
@@ -39,7 +39,9 @@ test('the CA keeps its key across renewals, so the bundle customers hold stays v
 });
 
 test("the CA ClusterIssuer signs with the CA Certificate's Secret", () => {
-  expect(named('ClusterIssuer', PLATFORM_CA.issuer).spec).toEqual({ ca: { secretName: PLATFORM_CA.secret } });
+  expect(named('ClusterIssuer', PLATFORM_CA.issuer).spec).toEqual({
+    ca: { secretName: PLATFORM_CA.secretName },
+  });
 });
 
 test('it holds no Secret: cert-manager generates the CA key in the cluster', () => {
