@@ -1,32 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+import { SystemChartProps, systemPoolPlacement } from './system-chart';
 
 /** Namespace cert-manager runs in; the platform CA's key pair lives there too. */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
-/**
- * Requests and limits of each cert-manager container. It reconciles a handful of
- * Certificates per tenant and signs with an in-cluster CA: no ACME traffic, small and steady.
- */
-const CONTAINER_RESOURCES = {
-  requests: { cpu: '50m', memory: '64Mi' },
-  limits: { cpu: '200m', memory: '256Mi' },
-};
-
 /** Properties of {@link CertManager}. */
-export interface CertManagerProps {
-  /** The cluster to install cert-manager on. */
-  readonly cluster: eks.ICluster;
-  /** Chart repository URL. */
-  readonly repository: string;
-  /** Chart name. */
-  readonly chart: string;
-  /** Chart version. */
-  readonly version: string;
-  /** Node label (key and value) of the pool cert-manager runs on. */
-  readonly nodeSelector: { readonly key: string; readonly value: string };
-}
+export type CertManagerProps = SystemChartProps;
 
 /**
  * cert-manager, installed with Helm with its CRDs on the system node pool. It talks to the
@@ -63,10 +44,9 @@ export class CertManager extends Construct {
  * the system pool with requests and limits.
  */
 export function certManagerValues(nodeSelector: CertManagerProps['nodeSelector']): Record<string, unknown> {
-  const placement = {
-    nodeSelector: { [nodeSelector.key]: nodeSelector.value },
-    resources: CONTAINER_RESOURCES,
-  };
+  // It reconciles a handful of Certificates per tenant and signs with an in-cluster CA: no
+  // ACME traffic, so a small controller's resources suffice.
+  const placement = systemPoolPlacement(nodeSelector);
   return {
     crds: { enabled: true, keep: true },
     // Leader election leases in cert-manager's own namespace, not kube-system (the chart's default).

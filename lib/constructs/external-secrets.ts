@@ -1,29 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+import { SystemChartProps, systemPoolPlacement } from './system-chart';
 
 /** Namespace External Secrets Operator runs in. */
 export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
 
-/** Requests and limits of each ESO container: it watches a few objects per tenant. */
-const CONTAINER_RESOURCES = {
-  requests: { cpu: '50m', memory: '64Mi' },
-  limits: { cpu: '200m', memory: '256Mi' },
-};
-
 /** Properties of {@link ExternalSecretsOperator}. */
-export interface ExternalSecretsOperatorProps {
-  /** The cluster to install the operator on. */
-  readonly cluster: eks.ICluster;
-  /** Chart repository URL. */
-  readonly repository: string;
-  /** Chart name. */
-  readonly chart: string;
-  /** Chart version. */
-  readonly version: string;
-  /** Node label (key and value) of the pool the operator runs on. */
-  readonly nodeSelector: { readonly key: string; readonly value: string };
-}
+export type ExternalSecretsOperatorProps = SystemChartProps;
 
 /**
  * External Secrets Operator, installed with Helm with its CRDs on the system node pool. It
@@ -55,9 +39,6 @@ export class ExternalSecretsOperator extends Construct {
 
 /** The chart values: CRDs, and the controller, webhook and cert controller on the system pool. */
 function externalSecretsValues(props: ExternalSecretsOperatorProps): Record<string, unknown> {
-  const placement = {
-    nodeSelector: { [props.nodeSelector.key]: props.nodeSelector.value },
-    resources: CONTAINER_RESOURCES,
-  };
+  const placement = systemPoolPlacement(props.nodeSelector);
   return { installCRDs: true, ...placement, webhook: placement, certController: placement };
 }
