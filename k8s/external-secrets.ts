@@ -51,11 +51,32 @@ export interface ExternalSecretData {
   readonly remoteRef: { readonly key: string };
 }
 
+/** A generator whose output fills the Secret (`ExternalSecretDataFromRemoteRef.sourceRef`). */
+export interface ExternalSecretGeneratedData {
+  readonly sourceRef: {
+    readonly generatorRef: {
+      readonly apiVersion: typeof GENERATORS_API_VERSION;
+      readonly kind: 'Password';
+      readonly name: string;
+    };
+  };
+}
+
 /** The ExternalSecret spec. */
 export interface ExternalSecretSpec {
   /** How often ESO re-reads the remote value and re-asserts the Secret (a Go duration). */
-  readonly refreshInterval: string;
-  readonly secretStoreRef: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' };
+  readonly refreshInterval?: string;
+  /**
+   * `+kubebuilder:validation:Enum=CreatedOnce;Periodic;OnChange`. `CreatedOnce` writes the Secret
+   * once and never again, which is what a generated credential needs: a periodic refresh would
+   * replace a password that is already in use.
+   */
+  readonly refreshPolicy?: 'CreatedOnce' | 'Periodic' | 'OnChange';
+  /** Absent when every value comes from a generator. */
+  readonly secretStoreRef?: {
+    readonly name: string;
+    readonly kind: 'SecretStore' | 'ClusterSecretStore';
+  };
   readonly target: {
     readonly name: string;
     /** `+kubebuilder:validation:Enum=Owner;Orphan;Merge;None`. */
@@ -71,7 +92,34 @@ export interface ExternalSecretSpec {
       readonly data: Record<string, string>;
     };
   };
-  readonly data: ExternalSecretData[];
+  readonly data?: ExternalSecretData[];
+  readonly dataFrom?: ExternalSecretGeneratedData[];
+}
+
+/**
+ * The spec of a Password generator (`generators.external-secrets.io/v1alpha1`; ESO
+ * apis/generators/v1alpha1/types_password.go). It draws from crypto/rand inside the cluster.
+ */
+export interface PasswordGeneratorSpec {
+  readonly length: number;
+  readonly digits?: number;
+  readonly symbols?: number;
+  readonly noUpper: boolean;
+  readonly allowRepeat: boolean;
+}
+
+/** API version of ESO's generators. */
+export const GENERATORS_API_VERSION = 'generators.external-secrets.io/v1alpha1';
+
+/** A Password generator custom resource. */
+export class PasswordGenerator extends ApiObject {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { metadata: NamespacedMetadata; spec: PasswordGeneratorSpec },
+  ) {
+    super(scope, id, { apiVersion: GENERATORS_API_VERSION, kind: 'Password', ...props });
+  }
 }
 
 /** A SecretStore custom resource. */

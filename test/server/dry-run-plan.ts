@@ -44,6 +44,13 @@ export const KINDS_WITHOUT_CRD: readonly KindWithoutCrd[] = [
       "External Secrets Operator's CRDs are not in ../shared/schemas/crds (see its SOURCES.md); " +
       'the operator installs them with its Helm chart',
   })),
+  {
+    group: 'generators.external-secrets.io',
+    kind: 'Password',
+    reason:
+      "External Secrets Operator's generator CRDs are not in ../shared/schemas/crds (see its " +
+      'SOURCES.md); the operator installs them with its Helm chart',
+  },
 ];
 
 /** The namespaces every cluster has: kube-apiserver creates them itself. */

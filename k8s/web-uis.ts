@@ -1,0 +1,35 @@
+/**
+ * The web UIs the platform serves behind its ALB ingress: where each one's Service lives, so
+ * the charts that create the Services and the ingress that routes to them agree on one name.
+ */
+export interface WebUi {
+  /** Namespace of the Service. */
+  readonly namespace: string;
+  /** Name of the Service the ingress routes to. */
+  readonly serviceName: string;
+  /** Port of the Service. */
+  readonly port: number;
+  /** First label of the default hostname, under the configured domain. */
+  readonly defaultHostLabel: string;
+}
+
+/** The platform's web UIs, by name. */
+export const WEB_UIS = {
+  grafana: { namespace: 'monitoring', serviceName: 'grafana', port: 3000, defaultHostLabel: 'grafana' },
+  prometheus: {
+    namespace: 'monitoring',
+    serviceName: 'prometheus',
+    port: 9090,
+    defaultHostLabel: 'prometheus',
+  },
+  alertmanager: {
+    namespace: 'monitoring',
+    serviceName: 'alertmanager',
+    port: 9093,
+    defaultHostLabel: 'alertmanager',
+  },
+  pgadmin: { namespace: 'pgadmin', serviceName: 'pgadmin', port: 5050, defaultHostLabel: 'pgadmin' },
+} as const satisfies Record<string, WebUi>;
+
+/** Name of a web UI. */
+export type WebUiName = keyof typeof WEB_UIS;
