@@ -39,6 +39,9 @@ export const databaseImagesSchema = z.strictObject({
 /** Environment-wide image settings: defaults for every tenant, and the operator's own image. */
 export const environmentImagesSchema = databaseImagesSchema.extend({
   operator: imageReference.optional().meta({ description: 'The Postgres Operator (PGO) controller image.' }),
+  pgadmin: imageReference
+    .optional()
+    .meta({ description: "pgAdmin image (README, pgAdmin); default: the one PGO's chart names." }),
   pullSecretNames: z
     .array(
       z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'expected a Kubernetes Secret name' }),

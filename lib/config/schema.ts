@@ -12,6 +12,7 @@ import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './v
 import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 import { environmentImagesSchema } from './images-schema';
 import { checkBackupAlertAge, monitoringSchema } from './monitoring-schema';
+import { pgAdminSchema } from './pgadmin-schema';
 import { tenantSchema } from './tenant-schema';
 import { checkCeilings, quotasSchema } from './ceilings';
 
@@ -177,6 +178,9 @@ const environmentShape = z.strictObject({
     .meta({ description: 'Tags applied to every resource of the environment.' }),
   quotas: quotasSchema,
   monitoring: monitoringSchema,
+  pgAdmin: pgAdminSchema.meta({
+    description: "Optional: a pgAdmin in every tenant namespace that discovers the tenant's cluster (README, pgAdmin).",
+  }),
   tenants: z
     .array(tenantSchema)
     .default([])
