@@ -172,12 +172,23 @@ export interface PostgresClusterProps {
   readonly spec: PostgresClusterSpec;
 }
 
+/**
+ * The label every platform PostgresCluster carries so that a PGAdmin's
+ * `serverGroups[].postgresClusterSelector` finds it (k8s/pgadmin.ts).
+ */
+export const PGADMIN_DISCOVERY_LABEL = { 'postgres-platform/pgadmin': 'discover' } as const;
+
 /** A PostgresCluster custom resource. */
 export class PostgresCluster extends ApiObject {
   /** API version of PostgresCluster in PGO v6. */
   static readonly API_VERSION = 'postgres-operator.crunchydata.com/v1';
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
-    super(scope, id, { apiVersion: PostgresCluster.API_VERSION, kind: 'PostgresCluster', ...props });
+    super(scope, id, {
+      apiVersion: PostgresCluster.API_VERSION,
+      kind: 'PostgresCluster',
+      ...props,
+      metadata: { ...props.metadata, labels: { ...props.metadata.labels, ...PGADMIN_DISCOVERY_LABEL } },
+    });
   }
 }

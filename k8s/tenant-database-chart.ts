@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
 import { PostgresExporterMonitor } from './monitoring/pod-monitor';
+import { PGADMIN_POD_LABELS, TenantPgAdmin, TenantPgAdminSettings } from './pgadmin';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
 import { PLATFORM_CA } from './platform-ca-chart';
 import { sizingProblem, tunedSettings } from './postgres-parameters';
@@ -108,6 +109,8 @@ export interface TenantDatabaseChartProps {
    * @default - the platform CA (`PLATFORM_CA.issuer`)
    */
   readonly certificateIssuer?: string;
+  /** The tenant's pgAdmin (k8s/pgadmin.ts). @default - no pgAdmin */
+  readonly pgAdmin?: TenantPgAdminSettings;
 }
 
 /**
@@ -287,6 +290,16 @@ export class TenantDatabaseChart extends Chart {
     // Prometheus in MONITORING_NAMESPACE scrapes the exporters; allow-metrics-scraping admits it.
     new PostgresExporterMonitor(this, 'ExporterMonitor', { namespace, clusterName: tenant.name });
 
+    if (props.pgAdmin) {
+      new TenantPgAdmin(this, 'PgAdmin', {
+        ...props.pgAdmin,
+        tenantName: tenant.name,
+        namespace,
+        imagePullSecretNames: props.imagePullSecretNames,
+        serviceCidr: props.network.serviceCidr,
+      });
+    }
+
     new TenantNetworkPolicies(this, 'NetworkPolicies', {
       namespace,
       clusterLabels,
@@ -296,6 +309,7 @@ export class TenantDatabaseChart extends Chart {
       serviceCidr: props.network.serviceCidr,
       operatorNamespace: OPERATOR_NAMESPACE,
       monitoringNamespace: MONITORING_NAMESPACE,
+      pgAdminLabels: props.pgAdmin ? PGADMIN_POD_LABELS : undefined,
     });
   }
 }

@@ -48,6 +48,8 @@ export interface TenantNetworkPoliciesProps {
   readonly operatorNamespace: string;
   /** Namespace of the metrics scrapers. */
   readonly monitoringNamespace: string;
+  /** Labels of the tenant's pgAdmin pod, which connects to the instances. @default - no pgAdmin */
+  readonly pgAdminLabels?: Record<string, string>;
 }
 
 const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
@@ -136,6 +138,19 @@ export class TenantNetworkPolicies extends Construct {
         ingress: [{ from: [namespaceSelector(props.monitoringNamespace)], ports: [tcp(EXPORTER_PORT)] }],
       },
     });
+    // pgAdmin connects through <cluster>-primary (k8s/pgadmin.ts); after kube-proxy the
+    // packets carry its pod IP, which a pod selector in this namespace matches. Another
+    // tenant's pgAdmin, though allowed the Service range, stops here.
+    if (props.pgAdminLabels) {
+      new k8s.KubeNetworkPolicy(this, 'FromPgAdmin', {
+        metadata: metadata('allow-pgadmin-to-instances'),
+        spec: {
+          podSelector: { matchLabels: props.instanceLabels },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ podSelector: { matchLabels: props.pgAdminLabels } }], ports: [tcp(POSTGRES_PORT)] }],
+        },
+      });
+    }
     // kube-dns has a selector, so this peer admits its ClusterIP as well as its pods.
     new k8s.KubeNetworkPolicy(this, 'Dns', {
       metadata: metadata('allow-dns'),

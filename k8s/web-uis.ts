@@ -1,3 +1,5 @@
+import { tenantNamespace } from './tenant-database-chart';
+
 /**
  * The web UIs the platform serves behind its ALB ingress: where each one's Service lives, so
  * the charts that create the Services and the ingress that routes to them agree on one name.
@@ -28,8 +30,22 @@ export const WEB_UIS = {
     port: 9093,
     defaultHostLabel: 'alertmanager',
   },
-  pgadmin: { namespace: 'pgadmin', serviceName: 'pgadmin', port: 5050, defaultHostLabel: 'pgadmin' },
 } as const satisfies Record<string, WebUi>;
 
 /** Name of a web UI. */
 export type WebUiName = keyof typeof WEB_UIS;
+
+/**
+ * The pgAdmin of one tenant. Not in {@link WEB_UIS}: PGO's pgAdmin discovers PostgresClusters
+ * in its own namespace only (PGO internal/controller/standalone_pgadmin/related.go,
+ * getClustersForPGAdmin lists `client.InNamespace(pgAdmin.Namespace)`), and each tenant has
+ * its own namespace, so every tenant runs its own pgAdmin, Service and hostname.
+ */
+export function tenantPgAdminUi(tenantName: string): WebUi {
+  return {
+    namespace: tenantNamespace(tenantName),
+    serviceName: 'pgadmin',
+    port: 5050,
+    defaultHostLabel: `pgadmin-${tenantName}`,
+  };
+}

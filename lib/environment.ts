@@ -49,6 +49,14 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
       loadBalancerController: platform.cluster.albController!,
       externalSecrets: platform.externalSecrets,
       platformCa: platform.platformCa,
+      pgAdmin: config.pgAdmin.enabled
+        ? {
+            users: config.pgAdmin.users,
+            storageSize: config.pgAdmin.storageSize,
+            image: config.images.pgadmin,
+            vpcCidr: config.network.vpcCidr,
+          }
+        : undefined,
     });
   }
 

@@ -5,6 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { passphraseNames } from '../../k8s/backup-passphrase-sync';
+import type { TenantPgAdminSettings } from '../../k8s/pgadmin';
 import { TenantDatabaseChart, tenantNamespace, tenantServiceNames } from '../../k8s/tenant-database-chart';
 import type { DatabaseImages, EnvironmentImages } from '../config/images-schema';
 import type { TenantConfig } from '../config/tenant-schema';
@@ -44,6 +45,8 @@ export interface TenantStackProps extends EnvironmentStackProps {
   readonly externalSecrets: ExternalSecretsOperator;
   /** The platform CA's ClusterIssuer; the tenant's Certificates are applied after it. */
   readonly platformCa: Construct;
+  /** The tenant's pgAdmin (README, pgAdmin). @default - no pgAdmin */
+  readonly pgAdmin?: TenantPgAdminSettings;
 }
 
 /**
@@ -114,6 +117,7 @@ export class TenantStack extends EnvironmentStack {
         secretArn: this.passphrase.secret.secretArn,
         readerRoleArn: this.passphrase.readerRole.roleArn,
       },
+      pgAdmin: props.pgAdmin,
     });
     this.database = new eks.KubernetesManifest(this, 'Database', {
       cluster: props.cluster,
