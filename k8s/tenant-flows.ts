@@ -3,6 +3,7 @@
  * NetworkPolicies are tested against (test/k8s/network-flows.test.ts, with the VPC CNI's rule
  * in network-policy-evaluator.ts) and that the README's "Network" section shows.
  */
+import { PGADMIN_PORT } from './pgadmin';
 import {
   EXPORTER_PORT,
   HTTPS_PORT,
@@ -20,6 +21,8 @@ export type FlowRole =
   | 'repo-host'
   | 'backup-job'
   | 'restore-job'
+  | 'pgadmin'
+  | 'web-ui-load-balancer'
   | 'operator'
   | 'monitoring'
   | 'node'
@@ -29,6 +32,7 @@ export type FlowRole =
   | 'sts'
   | 'other-tenant-pgbouncer'
   | 'other-tenant-primary'
+  | 'other-tenant-pgadmin'
   | 'kube-system-pod'
   | 'vpc-pod'
   | 'internet'
@@ -171,6 +175,25 @@ export const NEEDED_FLOWS: readonly TenantFlow[] = [
     purpose: 'kubelet readiness probe (always allowed by the agent)',
     source: `${PGO} internal/patroni/reconcile.go instanceProbes; aws/aws-network-policy-agent#65`,
   },
+  {
+    from: 'web-ui-load-balancer',
+    to: 'pgadmin',
+    port: PGADMIN_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: 'the pgAdmin UI and health checks, from the ALB address in the VPC',
+    source: `ALB ingress target-type ip; ${PGO} internal/controller/standalone_pgadmin/service.go (port 5050)`,
+  },
+  {
+    from: 'pgadmin',
+    to: 'primary',
+    port: POSTGRES_PORT,
+    protocol: 'TCP',
+    addressing: 'ClusterIP, no selector',
+    via: '<t>-primary (headless) → <t>-ha',
+    purpose: 'pgAdmin connecting to the server PGO registered for the cluster',
+    source: `${PGO} internal/controller/standalone_pgadmin/configmap.go generateClusterConfig (Host <cluster>-primary.<ns>.svc)`,
+  },
   ...(['primary', 'replica'] as const).map((from): TenantFlow => ({
     from,
     to: 'kubernetes-api',
@@ -191,7 +214,7 @@ export const NEEDED_FLOWS: readonly TenantFlow[] = [
     purpose: 'backup Jobs exec pgBackRest in the repository host',
     source: `${PGO} internal/controller/postgrescluster/pgbackrest.go generateBackupJobSpecIntent`,
   },
-  ...(['pgbouncer', 'primary', 'repo-host', 'backup-job'] as const).flatMap((from) =>
+  ...(['pgbouncer', 'primary', 'repo-host', 'backup-job', 'pgadmin'] as const).flatMap((from) =>
     (['UDP', 'TCP'] as const).map((protocol): TenantFlow => ({
       from,
       to: 'kube-dns',
@@ -334,6 +357,53 @@ export const FORBIDDEN_FLOWS: readonly TenantFlow[] = [
     purpose: 'PgBouncer never needs the API',
     source: 'egress',
   },
+  {
+    from: 'other-tenant-pgadmin',
+    to: 'primary',
+    port: POSTGRES_PORT,
+    protocol: 'TCP',
+    addressing: 'ClusterIP, no selector',
+    via: '<t>-primary (headless) → <t>-ha',
+    purpose: "another tenant's pgAdmin (allowed the Service range) reaching this primary",
+    source: 'isolation',
+  },
+  {
+    from: 'pgadmin',
+    to: 'other-tenant-primary',
+    port: POSTGRES_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: "this tenant's pgAdmin reaching another tenant's instance directly",
+    source: 'isolation',
+  },
+  {
+    from: 'vpc-pod',
+    to: 'primary',
+    port: POSTGRES_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: 'a pod elsewhere in the VPC posing as pgAdmin',
+    source: 'isolation',
+  },
+  {
+    from: 'internet',
+    to: 'pgadmin',
+    port: PGADMIN_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: 'the pgAdmin UI from outside the VPC, around the ALB',
+    source: 'isolation',
+  },
+  ...(['kubernetes-api', 'internet'] as const).map((to): TenantFlow => ({
+    from: 'pgadmin',
+    to,
+    port: HTTPS_PORT,
+    protocol: 'TCP',
+    addressing: to === 'internet' ? 'external' : 'ClusterIP, no selector',
+    via: to === 'internet' ? undefined : 'default/kubernetes',
+    purpose: 'pgAdmin needs PostgreSQL and DNS only (PGO mounts no API token into it)',
+    source: 'egress',
+  })),
 ];
 
 /** The flow tables as Markdown, as the README's "Network" section shows them. */

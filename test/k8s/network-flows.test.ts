@@ -28,6 +28,7 @@ import { exampleConfig } from '../util';
 import { tenantChartProps } from './tenant-chart-fixture';
 
 /** The example's network: VPC 10.40.0.0/16 (load balancer subnets 10.40.12-23.x), Services 172.20.0.0/16. */
+const VPC_CIDR = '10.40.0.0/16';
 const LOAD_BALANCER_CIDRS = ['10.40.12.0/22', '10.40.16.0/22', '10.40.20.0/22'];
 const SERVICE_CIDR = '172.20.0.0/16';
 
@@ -37,6 +38,7 @@ function tenantPolicies(tenant: TenantConfig): NetworkPolicyObject[] {
     'tenant',
     tenantChartProps(tenant, {
       network: { loadBalancerCidrs: LOAD_BALANCER_CIDRS, serviceCidr: SERVICE_CIDR },
+      pgAdmin: { users: [{ username: 'dba@example.com', role: 'Administrator' }], storageSize: '1Gi', vpcCidr: VPC_CIDR },
     }),
   );
   return Testing.synth(chart).filter((o) => o.kind === 'NetworkPolicy');
@@ -49,7 +51,14 @@ const LABEL = 'postgres-operator.crunchydata.com/';
  * Services from internal/controller/postgrescluster/cluster.go, patroni.go, pgbouncer.go).
  * `octet` keeps each tenant's addresses apart.
  */
-type TenantPodRole = 'pgbouncer' | 'primary' | 'replica' | 'repo-host' | 'backup-job' | 'restore-job';
+type TenantPodRole =
+  | 'pgbouncer'
+  | 'primary'
+  | 'replica'
+  | 'repo-host'
+  | 'backup-job'
+  | 'restore-job'
+  | 'pgadmin';
 
 function tenantObjects(
   name: string,
@@ -92,6 +101,13 @@ function tenantObjects(
       `10.40.192.${octet + 4}`,
       '10.40.192.5',
     ),
+    // PGO internal/naming/labels.go StandalonePGAdminDataLabels; no cluster label.
+    pgadmin: pod(
+      'pgadmin-0',
+      { [`${LABEL}pgadmin`]: 'pgadmin', [`${LABEL}role`]: 'pgadmin', [`${LABEL}data`]: 'pgadmin' },
+      `10.40.128.${octet + 5}`,
+      '10.40.128.5',
+    ),
   };
   const tcp5432 = [{ port: 5432, targetPort: 5432, protocol: 'TCP' }];
   const services: Service[] = [
@@ -126,6 +142,14 @@ function tenantObjects(
       selector: { ...cluster, [`${LABEL}role`]: 'replica' },
       ports: tcp5432,
     },
+    // spec.serviceName: PGO standalone_pgadmin/service.go.
+    {
+      name: 'pgadmin',
+      namespace,
+      clusterIp: `172.20.${octet}.4`,
+      selector: { [`${LABEL}pgadmin`]: 'pgadmin' },
+      ports: [{ port: 5050, targetPort: 5050, protocol: 'TCP' }],
+    },
   ];
   return { pods, services };
 }
@@ -150,6 +174,8 @@ function clusterModel(policies: NetworkPolicyObject[]): {
   const roles: Record<FlowRole, Pod | { ip: string }> = {
     ...own.pods,
     'load-balancer': { ip: '10.40.12.7' },
+    // An address of the ALB in one of the VPC's subnets.
+    'web-ui-load-balancer': { ip: '10.40.1.20' },
     operator: systemPod('pgo-0', 'postgres-operator', { 'app.kubernetes.io/name': 'pgo' }, '10.40.64.101'),
     monitoring: systemPod('prometheus-0', 'monitoring', { app: 'prometheus' }, '10.40.128.102'),
     node: { ip: own.pods.primary.nodeIp },
@@ -159,6 +185,7 @@ function clusterModel(policies: NetworkPolicyObject[]): {
     sts: { ip: '54.239.29.25' },
     'other-tenant-pgbouncer': other.pods.pgbouncer,
     'other-tenant-primary': other.pods.primary,
+    'other-tenant-pgadmin': other.pods.pgadmin,
     'kube-system-pod': systemPod(
       'metrics-server-0',
       'kube-system',
@@ -249,6 +276,21 @@ describe('under the VPC CNI, the generated NetworkPolicies', () => {
       /^ingress of tenant-orders/,
     );
   });
+});
+
+describe("without the pgAdmin's policies", () => {
+  const withoutPgAdmin = clusterModel(
+    [...tenantPolicies(orders), ...tenantPolicies(analytics)].filter((p) => !/pgadmin/.test(p.metadata.name)),
+  );
+
+  test.each(NEEDED_FLOWS.filter((f) => f.from === 'pgadmin' || f.to === 'pgadmin').map((f) => [name(f), f]))(
+    'the default deny stops %s',
+    (_, flow) => {
+      expect(evaluateConnection(withoutPgAdmin.model, connectionOf(withoutPgAdmin, flow as TenantFlow)).allowed).toBe(
+        false,
+      );
+    },
+  );
 });
 
 describe('the evaluator, on policies a naive reading would allow', () => {
