@@ -3,7 +3,8 @@
 const SECRET_PATTERNS: [string, RegExp][] = [
   ['AWS access key id', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
   ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
-  ['password field', /"(password|passwd|passphrase|secretAccessKey|secret_access_key)"\s*:/i],
+  // An ESO template reference (`"password": "{{ .password }}"`, filled in the cluster) is no value.
+  ['password field', /"(password|passwd|passphrase|secretAccessKey|secret_access_key)"\s*:(?!\s*"\{\{)/i],
   ['pgBackRest secret option', /"repo\d+-(cipher-pass|s3-key-secret|s3-key)"/],
   // A pgBackRest configuration file with a value; an ESO template reference (`{{ .x }}`) is no value.
   [

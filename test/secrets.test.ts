@@ -26,6 +26,7 @@ test('the scan finds each kind of secret material', () => {
   expect(findSecrets('{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE"}')).toEqual(['AWS access key id']);
   expect(findSecrets('-----BEGIN RSA PRIVATE KEY-----')).toEqual(['private key']);
   expect(findSecrets('{"password": "hunter2"}')).toEqual(['password field']);
+  expect(findSecrets('{"password": "{{ .password }}"}')).toEqual([]);
   expect(findSecrets('{"global":{"repo1-cipher-pass":"x"}}')).toEqual(['pgBackRest secret option']);
   expect(findSecrets('{"kind":"Secret","data":{}}')).toEqual(['Kubernetes Secret object']);
   expect(findSecrets('{"cipher.conf":"[global]\\nrepo1-cipher-pass=Zm9vYmFy\\n"}')).toEqual([
@@ -54,7 +55,7 @@ test("the backup passphrase's only trace in the app is how to generate it and wh
   // The manifest only names the value: ESO fills `{{ .passphrase }}` in the cluster.
   const [manifest] = manifestsOf(template);
   const templates = manifest.objects
-    .filter((object) => object.kind === 'ExternalSecret')
+    .filter((object: any) => object.kind === 'ExternalSecret' && object.metadata.name.endsWith('-pgbackrest-cipher'))
     .map((object: any) => object.spec.target.template.data);
   expect(templates).toEqual([{ 'cipher.conf': '[global]\nrepo1-cipher-pass={{ .passphrase }}\n' }]);
   expect(findSecrets(JSON.stringify(template.Outputs))).toEqual([]);
