@@ -183,7 +183,10 @@ export class TenantPgAdmin extends Construct {
           },
         },
         serverGroups: [
-          { name: props.tenantName, postgresClusterSelector: { matchLabels: { ...PGADMIN_DISCOVERY_LABEL } } },
+          {
+            name: props.tenantName,
+            postgresClusterSelector: { matchLabels: { ...PGADMIN_DISCOVERY_LABEL } },
+          },
         ],
         // PGO creates this ClusterIP Service, selecting the pod by PGADMIN_POD_LABELS.
         serviceName: tenantPgAdminUi(props.tenantName).serviceName,

@@ -147,7 +147,9 @@ export class TenantNetworkPolicies extends Construct {
         spec: {
           podSelector: { matchLabels: props.instanceLabels },
           policyTypes: ['Ingress'],
-          ingress: [{ from: [{ podSelector: { matchLabels: props.pgAdminLabels } }], ports: [tcp(POSTGRES_PORT)] }],
+          ingress: [
+            { from: [{ podSelector: { matchLabels: props.pgAdminLabels } }], ports: [tcp(POSTGRES_PORT)] },
+          ],
         },
       });
     }

@@ -55,7 +55,10 @@ test("the backup passphrase's only trace in the app is how to generate it and wh
   // The manifest only names the value: ESO fills `{{ .passphrase }}` in the cluster.
   const [manifest] = manifestsOf(template);
   const templates = manifest.objects
-    .filter((object: any) => object.kind === 'ExternalSecret' && object.metadata.name.endsWith('-pgbackrest-cipher'))
+    .filter(
+      (object: any) =>
+        object.kind === 'ExternalSecret' && object.metadata.name.endsWith('-pgbackrest-cipher'),
+    )
     .map((object: any) => object.spec.target.template.data);
   expect(templates).toEqual([{ 'cipher.conf': '[global]\nrepo1-cipher-pass={{ .passphrase }}\n' }]);
   expect(findSecrets(JSON.stringify(template.Outputs))).toEqual([]);

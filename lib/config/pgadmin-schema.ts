@@ -26,7 +26,9 @@ const EMAIL = /^[A-Za-z0-9._%+-]+@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-
 const pgAdminUserSchema = z.strictObject({
   username: z
     .string()
-    .regex(EMAIL, { message: 'expected an e-mail address such as dba@example.com (pgAdmin signs in by e-mail)' })
+    .regex(EMAIL, {
+      message: 'expected an e-mail address such as dba@example.com (pgAdmin signs in by e-mail)',
+    })
     .max(254, { message: 'expected an e-mail address of at most 254 characters' })
     .meta({ description: 'E-mail address the user signs in to pgAdmin with.' }),
   role: z

@@ -179,7 +179,8 @@ const environmentShape = z.strictObject({
   quotas: quotasSchema,
   monitoring: monitoringSchema,
   pgAdmin: pgAdminSchema.meta({
-    description: "Optional: a pgAdmin in every tenant namespace that discovers the tenant's cluster (README, pgAdmin).",
+    description:
+      "Optional: a pgAdmin in every tenant namespace that discovers the tenant's cluster (README, pgAdmin).",
   }),
   tenants: z
     .array(tenantSchema)

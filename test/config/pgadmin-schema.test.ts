@@ -46,7 +46,9 @@ describe('the pgAdmin block', () => {
 
   test('refuses the same address twice, whatever its case', () => {
     expect(pgAdminProblems((b) => b.users.push({ username: 'DBA@example.com' }))).toEqual([
-      expect.stringMatching(/^pgAdmin\.users\[1\]\.username: .*expected a unique username \(users\[0\] has it/),
+      expect.stringMatching(
+        /^pgAdmin\.users\[1\]\.username: .*expected a unique username \(users\[0\] has it/,
+      ),
     ]);
   });
 

@@ -38,7 +38,11 @@ function tenantPolicies(tenant: TenantConfig): NetworkPolicyObject[] {
     'tenant',
     tenantChartProps(tenant, {
       network: { loadBalancerCidrs: LOAD_BALANCER_CIDRS, serviceCidr: SERVICE_CIDR },
-      pgAdmin: { users: [{ username: 'dba@example.com', role: 'Administrator' }], storageSize: '1Gi', vpcCidr: VPC_CIDR },
+      pgAdmin: {
+        users: [{ username: 'dba@example.com', role: 'Administrator' }],
+        storageSize: '1Gi',
+        vpcCidr: VPC_CIDR,
+      },
     }),
   );
   return Testing.synth(chart).filter((o) => o.kind === 'NetworkPolicy');
@@ -52,13 +56,7 @@ const LABEL = 'postgres-operator.crunchydata.com/';
  * `octet` keeps each tenant's addresses apart.
  */
 type TenantPodRole =
-  | 'pgbouncer'
-  | 'primary'
-  | 'replica'
-  | 'repo-host'
-  | 'backup-job'
-  | 'restore-job'
-  | 'pgadmin';
+  'pgbouncer' | 'primary' | 'replica' | 'repo-host' | 'backup-job' | 'restore-job' | 'pgadmin';
 
 function tenantObjects(
   name: string,
@@ -286,9 +284,9 @@ describe("without the pgAdmin's policies", () => {
   test.each(NEEDED_FLOWS.filter((f) => f.from === 'pgadmin' || f.to === 'pgadmin').map((f) => [name(f), f]))(
     'the default deny stops %s',
     (_, flow) => {
-      expect(evaluateConnection(withoutPgAdmin.model, connectionOf(withoutPgAdmin, flow as TenantFlow)).allowed).toBe(
-        false,
-      );
+      expect(
+        evaluateConnection(withoutPgAdmin.model, connectionOf(withoutPgAdmin, flow as TenantFlow)).allowed,
+      ).toBe(false);
     },
   );
 });

@@ -34,11 +34,14 @@ describe("a tenant's PGAdmin", () => {
   test("selects the tenant's PostgresCluster by label", () => {
     const cluster = ofKind('PostgresCluster')[0];
     expect(pgAdmin.spec.serverGroups).toEqual([
-      { name: 'orders', postgresClusterSelector: { matchLabels: { 'postgres-platform/pgadmin': 'discover' } } },
+      {
+        name: 'orders',
+        postgresClusterSelector: { matchLabels: { 'postgres-platform/pgadmin': 'discover' } },
+      },
     ]);
-    expect(selects(pgAdmin.spec.serverGroups[0].postgresClusterSelector.matchLabels, cluster.metadata.labels)).toBe(
-      true,
-    );
+    expect(
+      selects(pgAdmin.spec.serverGroups[0].postgresClusterSelector.matchLabels, cluster.metadata.labels),
+    ).toBe(true);
   });
 
   test('names the Service the ingress routes to', () => {
@@ -129,9 +132,9 @@ describe("a tenant's PGAdmin", () => {
 test('every tenant cluster carries the discovery label, with or without a pgAdmin', () => {
   for (const tenant of exampleConfig().tenants) {
     const cluster = synthTenantChart(tenant).find((o) => o.kind === 'PostgresCluster');
-    expect(selects(pgAdmin.spec.serverGroups[0].postgresClusterSelector.matchLabels, cluster.metadata.labels)).toBe(
-      true,
-    );
+    expect(
+      selects(pgAdmin.spec.serverGroups[0].postgresClusterSelector.matchLabels, cluster.metadata.labels),
+    ).toBe(true);
   }
 });
 
@@ -170,7 +173,10 @@ describe("the pgAdmin pod's NetworkPolicy", () => {
   test("admits the tenant's pgAdmin at the instances, on PostgreSQL's port only", () => {
     const toInstances = objects.find((o) => o.metadata.name === 'allow-pgadmin-to-instances');
     expect(toInstances.spec.ingress).toEqual([
-      { from: [{ podSelector: { matchLabels: PGADMIN_POD_LABELS } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+      {
+        from: [{ podSelector: { matchLabels: PGADMIN_POD_LABELS } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
     ]);
   });
 });
