@@ -13,6 +13,11 @@ export interface WebUi {
   readonly port: number;
   /** First label of the default hostname, under the configured domain. */
   readonly defaultHostLabel: string;
+  /**
+   * A path that answers 200 without signing in, for the load balancer's health check.
+   * @default - the load balancer's default (`/`)
+   */
+  readonly healthCheckPath?: string;
 }
 
 /** The platform's web UIs, by name. */
@@ -47,5 +52,7 @@ export function tenantPgAdminUi(tenantName: string): WebUi {
     serviceName: 'pgadmin',
     port: 5050,
     defaultHostLabel: `pgadmin-${tenantName}`,
+    // `/` redirects to the login page (302); pgAdmin's ping route answers 200 "PING".
+    healthCheckPath: '/misc/ping',
   };
 }

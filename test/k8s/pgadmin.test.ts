@@ -7,6 +7,7 @@ import { Testing } from 'cdk8s';
 import { PGADMIN_POD_LABELS, pgAdminUserSecretName, TenantPgAdmin } from '../../k8s/pgadmin';
 import { tenantPgAdminUi } from '../../k8s/web-uis';
 import type { PgAdminUser } from '../../lib/config/pgadmin-schema';
+import { KINDS_WITHOUT_CRD } from '../server/dry-run-plan';
 import { exampleConfig } from '../util';
 import { synthTenantChart } from './tenant-chart-fixture';
 
@@ -49,6 +50,12 @@ describe("a tenant's PGAdmin", () => {
     expect(pgAdmin.spec.serviceName).toBe(ui.serviceName);
     expect(pgAdmin.metadata.namespace).toBe(ui.namespace);
     expect(ui.port).toBe(5050);
+  });
+
+  test('is validated by the server-side dry-run: its CRD is installed there, not skipped', () => {
+    expect(KINDS_WITHOUT_CRD.filter((entry) => entry.group === 'postgres-operator.crunchydata.com')).toEqual(
+      [],
+    );
   });
 
   test('stores its settings on the encrypted gp3 class, at the configured size', () => {
