@@ -5,8 +5,11 @@
  */
 import { Testing } from 'cdk8s';
 import { PGADMIN_POD_LABELS, pgAdminUserSecretName, TenantPgAdmin } from '../../k8s/pgadmin';
+import { tenantNamespace, tenantServiceNames } from '../../k8s/tenant-database-chart';
+import { NEEDED_FLOWS } from '../../k8s/tenant-flows';
 import { tenantPgAdminUi } from '../../k8s/web-uis';
 import type { PgAdminUser } from '../../lib/config/pgadmin-schema';
+import { findSecrets } from '../secret-scan';
 import { KINDS_WITHOUT_CRD } from '../server/dry-run-plan';
 import { exampleConfig } from '../util';
 import { synthTenantChart } from './tenant-chart-fixture';
@@ -111,9 +114,28 @@ describe("a tenant's PGAdmin", () => {
     }
   });
 
-  test('puts no password in the manifest', () => {
-    const text = JSON.stringify(objects.filter((o) => o.kind !== 'PostgresCluster'));
-    expect(text).not.toMatch(/PGADMIN_SETUP_PASSWORD|"password":"(?!\{\{ \.password \}\})/);
+  test('puts no password in the manifest, only the names of the Secrets that will hold them', () => {
+    const pgAdminObjects = objects.filter(
+      (o) => o.kind === 'PGAdmin' || o.metadata.name.startsWith('pgadmin-user-'),
+    );
+    expect(pgAdminObjects.length).toBe(1 + 2 * USERS.length);
+    expect(findSecrets(JSON.stringify(pgAdminObjects))).toEqual([]);
+  });
+
+  test("registers the cluster at the tenant's primary Service, which the flow table routes", () => {
+    // PGO configmap.go generateClusterConfig: Host `<cluster>-primary.<namespace>.svc`, Port 5432.
+    const pgoHost = (cluster: string, namespace: string) => `${cluster}-primary.${namespace}.svc`;
+    expect(pgoHost('orders', pgAdmin.metadata.namespace)).toBe(
+      `${tenantServiceNames('orders').primary}.${tenantNamespace('orders')}.svc`,
+    );
+    expect(NEEDED_FLOWS).toContainEqual(
+      expect.objectContaining({
+        from: 'pgadmin',
+        to: 'primary',
+        port: 5432,
+        via: '<t>-primary (headless) → <t>-ha',
+      }),
+    );
   });
 
   test('is absent, with its NetworkPolicies, when the environment runs none', () => {
