@@ -44,7 +44,11 @@ export type WebUiName = keyof typeof WEB_UIS;
  * The pgAdmin of one tenant. Not in {@link WEB_UIS}: PGO's pgAdmin discovers PostgresClusters
  * in its own namespace only (PGO internal/controller/standalone_pgadmin/related.go,
  * getClustersForPGAdmin lists `client.InNamespace(pgAdmin.Namespace)`), and each tenant has
- * its own namespace, so every tenant runs its own pgAdmin, Service and hostname.
+ * its own namespace, so every tenant runs its own pgAdmin, Service and hostname. No Service
+ * `pgadmin/pgadmin` exists to route to, and in an ingress group one Ingress the controller
+ * cannot build (a missing Service, a host without a certificate) stops the whole ALB from
+ * reconciling (kubernetes-sigs/aws-load-balancer-controller#3790, "by design"): a route per
+ * tenant needs its hostname covered by the ALB's certificate.
  */
 export function tenantPgAdminUi(tenantName: string): WebUi {
   return {
