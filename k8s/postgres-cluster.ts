@@ -119,6 +119,10 @@ export interface PostgresUserSpec {
 export interface PostgresClusterSpec {
   readonly postgresVersion: number;
   readonly image?: string;
+  /** Scales every workload to zero and suspends backups; a major upgrade requires it. */
+  readonly shutdown?: boolean;
+  /** Suspends PGO's rollout of spec changes (see docs/runbooks/upgrade-operator.md). */
+  readonly paused?: boolean;
   readonly imagePullSecrets?: { readonly name: string }[];
   /** Labels and annotations PGO propagates to every object it creates, service accounts included. */
   readonly metadata?: {

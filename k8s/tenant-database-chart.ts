@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
 import { PostgresExporterMonitor } from './monitoring/pod-monitor';
+import { MajorUpgrade } from './major-upgrade';
 import { PGADMIN_POD_LABELS, TenantPgAdmin, TenantPgAdminSettings } from './pgadmin';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
 import { PLATFORM_CA } from './platform-ca-chart';
@@ -176,11 +177,31 @@ export class TenantDatabaseChart extends Chart {
       Object.entries(tenant.parameters).map(([name, value]) => [name, postgresValue(value)]),
     );
 
+    const instancePlacement = databasePlacement(instanceSelector);
+    const upgrade = tenant.upgrade
+      ? new MajorUpgrade(this, 'MajorUpgrade', {
+          namespace,
+          clusterName: tenant.name,
+          ...tenant.upgrade,
+          image: props.images.upgrade,
+          imagePullSecretNames: props.imagePullSecretNames,
+          placement: { affinity: instancePlacement.affinity, tolerations: instancePlacement.tolerations },
+          resources: guaranteed({ cpu: tenant.cpu, memory: tenant.memory }),
+        })
+      : undefined;
+
     this.postgresCluster = new PostgresCluster(this, 'PostgresCluster', {
-      metadata: { name: tenant.name, namespace, annotations: AUTO_CREATE_USER_SCHEMA_ANNOTATION },
+      metadata: {
+        name: tenant.name,
+        namespace,
+        annotations: { ...AUTO_CREATE_USER_SCHEMA_ANNOTATION, ...upgrade?.clusterAnnotations },
+      },
       spec: {
         postgresVersion: tenant.postgresVersion,
         image: props.images.postgres?.[String(tenant.postgresVersion) as '17'],
+        // pg_upgrade needs PostgreSQL stopped on every instance (docs/runbooks/major-upgrade.md).
+        shutdown: upgrade ? true : undefined,
+        paused: tenant.paused || undefined,
         imagePullSecrets:
           props.imagePullSecretNames.length > 0
             ? props.imagePullSecretNames.map((name) => ({ name }))
@@ -203,7 +224,7 @@ export class TenantDatabaseChart extends Chart {
               accessModes: ['ReadWriteOnce'],
               resources: { requests: { storage: tenant.storage } },
             },
-            ...databasePlacement(instanceSelector),
+            ...instancePlacement,
           },
         ],
         backups: {

@@ -11,6 +11,7 @@ import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './versions';
 import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 import { environmentImagesSchema } from './images-schema';
+import { checkMajorUpgrades } from './major-upgrade';
 import { checkBackupAlertAge, monitoringSchema } from './monitoring-schema';
 import { pgAdminSchema } from './pgadmin-schema';
 import { tenantSchema } from './tenant-schema';
@@ -212,6 +213,7 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkDatabaseCapacity(config, ctx);
   checkCeilings(config, ctx);
   checkBackupAlertAge(config, ctx);
+  checkMajorUpgrades(config, ctx);
   const databaseMin = config.nodePools?.database?.minSize;
   if (config.stage === 'production' && typeof databaseMin === 'number' && databaseMin < 3) {
     ctx.addIssue({

@@ -82,14 +82,18 @@ allowedPrincipal.register(z.globalRegistry, {
 
 const GiB = 2 ** 30;
 
+const postgresMajor = z.union(
+  POSTGRES_VERSIONS.map((version) => z.literal(version)),
+  { error: `expected one of ${POSTGRES_VERSIONS.join(', ')} (the PostgreSQL majors the platform runs)` },
+);
+
 /** One tenant: a highly available PostgreSQL cluster of its own. */
 export const tenantSchema = z
   .strictObject({
     name: dnsLabel(TENANT_NAME_MAX_LENGTH).meta({
       description: 'Tenant name, unique in the environment; names its stack, namespace and cluster.',
     }),
-    postgresVersion: z
-      .union(POSTGRES_VERSIONS.map((version) => z.literal(version)))
+    postgresVersion: postgresMajor
       .default(17)
       .meta({ description: `PostgreSQL major version: ${POSTGRES_VERSIONS.join(', ')}.` }),
     replicas: z
@@ -196,6 +200,23 @@ export const tenantSchema = z
       .meta({
         description:
           'Prepare the tenant for cdk destroy: nobody may connect, load balancer deletion protection off; the database keeps running and bucket, key and passphrase are retained.',
+      }),
+    paused: z
+      .boolean({ error: 'expected true (PGO holds every change to the cluster) or false' })
+      .default(false)
+      .meta({
+        description:
+          'Hold PGO rollouts for this cluster (spec.paused), e.g. while the operator is upgraded (docs/runbooks/upgrade-operator.md).',
+      }),
+    upgrade: z
+      .strictObject({
+        from: postgresMajor.meta({ description: 'The major version the tenant runs: its postgresVersion.' }),
+        to: postgresMajor.meta({ description: 'The major version pg_upgrade moves the data to.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Start a major version upgrade (PGO PGUpgrade): the cluster shuts down and pg_upgrade runs. Finish it by setting postgresVersion to `to` and removing this key (docs/runbooks/major-upgrade.md).',
       }),
     images: databaseImagesSchema
       .optional()

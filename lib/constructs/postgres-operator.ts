@@ -64,6 +64,10 @@ function operatorValues(props: PostgresOperatorProps): Record<string, unknown> {
   if (images?.exporter) {
     relatedImages.pgexporter = { image: images.exporter };
   }
+  // RELATED_IMAGE_PGUPGRADE: the image of a PGUpgrade that names none (PGO pgupgrade/jobs.go).
+  if (images?.upgrade) {
+    relatedImages.pgupgrade = { image: images.upgrade };
+  }
   return {
     // Two controllers with a leader-election lease: losing a node does not stop failover handling.
     replicas: 2,

@@ -184,5 +184,6 @@ function mergeImages(environment: EnvironmentImages, tenant: DatabaseImages | un
     pgbackrest: tenant?.pgbackrest ?? environment.pgbackrest,
     pgbouncer: tenant?.pgbouncer ?? environment.pgbouncer,
     exporter: tenant?.exporter ?? environment.exporter,
+    upgrade: tenant?.upgrade ?? environment.upgrade,
   };
 }
