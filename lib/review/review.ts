@@ -15,6 +15,7 @@ import {
 } from './kubernetes-diff';
 import { immutableEffect, isStatefulType } from './stateful-resources';
 import { diffValues, FieldChange } from './value-diff';
+import { kubernetesVersionErrors, postgresVersionErrors } from './version-changes';
 
 /** What happens to one resource. */
 export interface ResourceChange {
@@ -42,7 +43,7 @@ export interface Review {
   readonly stacks: StackReview[];
   /** Deletions and replacements of stateful resources: `--allow-data-loss` accepts them. */
   readonly risks: string[];
-  /** Changes that cannot be applied (a volume that would shrink): nothing accepts them. */
+  /** Changes that cannot be applied (a volume that would shrink, a version skipped): nothing accepts them. */
   readonly errors: string[];
 }
 
@@ -239,7 +240,12 @@ function templateErrors(
   before: CloudFormationTemplate | undefined,
   after: CloudFormationTemplate | undefined,
 ) {
-  return storageDecreases(allObjects(before), allObjects(after));
+  const [objectsBefore, objectsAfter] = [allObjects(before), allObjects(after)];
+  return [
+    ...storageDecreases(objectsBefore, objectsAfter),
+    ...postgresVersionErrors(objectsBefore, objectsAfter),
+    ...kubernetesVersionErrors(before, after),
+  ];
 }
 
 function allObjects(template: CloudFormationTemplate | undefined) {
