@@ -136,6 +136,7 @@ describe('logical IDs of stateful resources', () => {
       'AWS::Logs::LogGroup KubernetesClusterKubectlProviderHandlerLogGroup0383E0BB',
       'AWS::Logs::LogGroup KubernetesClusterKubectlProviderframeworkonEventLogGroup4A64E66D',
       'AWS::Logs::LogGroup NetworkFlowLogGroup4F8CEEEF',
+      'AWS::Logs::LogGroup PostgresOperatorCrdsLogsC51EDC49',
       'AWS::S3::Bucket AccessLogsBucketCD784A59',
       'Custom::AWSCDK-EKS-HelmChart CertManagerChartF37E142F',
       'Custom::AWSCDK-EKS-HelmChart ExternalSecretsChart36758DB9',

@@ -1,6 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ChartCrds } from './chart-crds';
 import type { EnvironmentImages } from '../config/images-schema';
 
 /** Namespace the operator runs in. */
@@ -9,7 +12,11 @@ export const POSTGRES_OPERATOR_NAMESPACE = 'postgres-operator';
 /** Properties of {@link PostgresOperator}. */
 export interface PostgresOperatorProps {
   /** The cluster to install the operator on. */
-  readonly cluster: eks.ICluster;
+  readonly cluster: eks.Cluster;
+  /** The kubectl/helm layer of the cluster's Kubernetes version, which applies the chart's CRDs. */
+  readonly kubectlLayer: lambda.ILayerVersion;
+  /** The key that encrypts the CRD function's log group. */
+  readonly logKey: kms.IKey;
   /** OCI chart repository, including the chart name. */
   readonly repository: string;
   /** Chart version. */
@@ -24,16 +31,26 @@ export interface PostgresOperatorProps {
 }
 
 /**
- * Crunchy Data Postgres Operator (PGO), installed with Helm with its CRDs, two replicas with
- * leader election, on the system node pool. Resources that use its CRDs must depend on
- * {@link PostgresOperator.chart}.
+ * Crunchy Data Postgres Operator (PGO), installed with Helm, two replicas with leader
+ * election, on the system node pool. Its CRDs are applied from the same chart version first
+ * (see {@link ChartCrds}): Helm would never upgrade them. Resources that use its CRDs must
+ * depend on {@link PostgresOperator.chart}.
  */
 export class PostgresOperator extends Construct {
   /** The Helm release. */
   readonly chart: eks.HelmChart;
+  /** The chart's CRDs, applied before the release on every chart version. */
+  readonly crds: ChartCrds;
 
   constructor(scope: Construct, id: string, props: PostgresOperatorProps) {
     super(scope, id);
+    this.crds = new ChartCrds(this, 'Crds', {
+      cluster: props.cluster,
+      repository: props.repository,
+      version: props.version,
+      kubectlLayer: props.kubectlLayer,
+      logKey: props.logKey,
+    });
     this.chart = new eks.HelmChart(this, 'Chart', {
       cluster: props.cluster,
       chart: 'pgo',
@@ -46,6 +63,8 @@ export class PostgresOperator extends Construct {
       timeout: Duration.minutes(15),
       values: operatorValues(props),
     });
+    // The new CRDs are served before the new operator, which may write their new fields, starts.
+    this.chart.node.addDependency(this.crds);
   }
 }
 

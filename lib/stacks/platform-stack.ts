@@ -72,10 +72,11 @@ export class PlatformStack extends EnvironmentStack {
       flowLogRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
     });
 
+    const kubectlLayer = release.kubectlLayer(this, 'KubectlLayer');
     const kubernetes = new KubernetesCluster(this, 'Kubernetes', {
       vpc: this.network.vpc,
       version: release.eksVersion,
-      kubectlLayer: release.kubectlLayer(this, 'KubectlLayer'),
+      kubectlLayer,
       publicAccessCidrs:
         config.cluster.endpointAccess === 'public-and-private' ? config.cluster.publicAccessCidrs : [],
       adminRoleArns: config.cluster.adminRoleArns,
@@ -117,6 +118,8 @@ export class PlatformStack extends EnvironmentStack {
     this.postgresOperator = new PostgresOperator(this, 'PostgresOperator', {
       cluster: this.cluster,
       ...POSTGRES_OPERATOR_CHART,
+      kubectlLayer,
+      logKey,
       nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
       images: config.images,
     });

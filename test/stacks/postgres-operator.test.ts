@@ -1,4 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CHART_CRDS_RESOURCE_TYPE } from '../../lib/constructs/chart-crds';
 import { POSTGRES_OPERATOR_CHART } from '../../lib/config/versions';
 import { NODE_POOL_LABEL } from '../../k8s/node-pools';
 import { configWith, synthPlatform } from '../util';
@@ -31,7 +32,7 @@ test('PGO is installed from the pinned OCI chart into its own namespace', () => 
   expect(POSTGRES_OPERATOR_CHART.version).toMatch(/^6\.0\.\d+$/);
 });
 
-test('the CRDs come with the chart, not as inline manifests', () => {
+test('the CRDs come from the chart, not as inline manifests', () => {
   const crdManifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(
     (r: any) => JSON.stringify(r.Properties.Manifest).includes('CustomResourceDefinition'),
   );
@@ -82,6 +83,7 @@ test('every image can be overridden, with pull secrets', () => {
           pgbackrest: `${registry}/crunchy-pgbackrest:ubi9-2.56.0-2530`,
           pgbouncer: `${registry}/crunchy-pgbouncer:ubi9-1.24-2530`,
           exporter: `${registry}/crunchy-postgres-exporter:ubi9-0.17.1-2530`,
+          upgrade: `${registry}/crunchy-upgrade:ubi9-17.6-2530`,
           pullSecretNames: ['internal-registry'],
         };
       }),
@@ -94,6 +96,7 @@ test('every image can be overridden, with pull secrets', () => {
     pgbackrest: { image: `${registry}/crunchy-pgbackrest:ubi9-2.56.0-2530` },
     pgbouncer: { image: `${registry}/crunchy-pgbouncer:ubi9-1.24-2530` },
     pgexporter: { image: `${registry}/crunchy-postgres-exporter:ubi9-0.17.1-2530` },
+    pgupgrade: { image: `${registry}/crunchy-upgrade:ubi9-17.6-2530` },
   });
   expect(overridden.imagePullSecretNames).toEqual(['internal-registry']);
 });
@@ -102,4 +105,53 @@ test('an image without a tag or digest is rejected', () => {
   expect(() => configWith((d) => (d.images = { pgbouncer: 'registry.example.com/pgbouncer' }))).toThrow(
     /images\.pgbouncer: got "registry\.example\.com\/pgbouncer", expected a full image reference with a tag or digest/,
   );
+});
+
+describe("the chart's CRDs, applied before the release on every chart version", () => {
+  const crds = () => {
+    const [id, resource] = Object.entries(template.findResources(CHART_CRDS_RESOURCE_TYPE))[0] as [
+      string,
+      any,
+    ];
+    return { id, resource };
+  };
+
+  test('name the same chart and version as the release', () => {
+    expect(crds().resource.Properties).toMatchObject({
+      Repository: POSTGRES_OPERATOR_CHART.repository,
+      Chart: 'pgo',
+      Version: POSTGRES_OPERATOR_CHART.version,
+    });
+  });
+
+  test('are applied before the release is installed or upgraded', () => {
+    expect(chart.resource.DependsOn).toContain(crds().id);
+  });
+
+  test("are applied by the kubectl handler's role, which EKS already makes cluster admin", () => {
+    const [handler] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Handler: 'index.handler',
+          Description: Match.stringLikeRegexp('CRDs of Helm chart pgo'),
+        },
+      }),
+    ) as any[];
+    const [kubectlHandler] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Description: Match.stringLikeRegexp('onEvent handler for EKS kubectl resource provider'),
+        },
+      }),
+    ) as any[];
+    expect(handler.Properties.Role).toEqual(kubectlHandler.Properties.Role);
+  });
+
+  test('are never inlined: no manifest carries a CustomResourceDefinition', () => {
+    const resources = template.toJSON().Resources as Record<string, any>;
+    const inlined = Object.values(resources).filter((resource) =>
+      JSON.stringify(resource.Properties ?? {}).includes('"kind":"CustomResourceDefinition"'),
+    );
+    expect(inlined).toEqual([]);
+  });
 });
