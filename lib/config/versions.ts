@@ -4,6 +4,7 @@
  * Changing a line here changes what runs in every environment on the next deploy, so each
  * line says what it pins and where its value comes from.
  */
+import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,18 +16,34 @@ export interface KubernetesRelease {
   readonly eksVersion: eks.KubernetesVersion;
   /** Creates the kubectl/helm Lambda layer matching this version (kubectl supports ±1 minor). */
   readonly kubectlLayer: (scope: Construct, id: string) => lambda.ILayerVersion;
+  /**
+   * The Cluster Autoscaler image tag of the same minor: it simulates the scheduler of its own
+   * Kubernetes release (see {@link CLUSTER_AUTOSCALER_CHART}).
+   */
+  readonly clusterAutoscalerImageTag: string;
 }
 
 /**
  * Kubernetes versions this app can deploy, keyed by `major.minor`.
  *
  * A version is listed only when its kubectl layer package is a dependency of this project:
- * the config loader rejects any other version, naming these.
+ * the config loader rejects any other version, naming these. The previous minor stays listed
+ * so an environment on it can take the one-minor step to the next (EKS moves one minor at a
+ * time; the review command refuses a skip, docs/runbooks/upgrade-kubernetes.md). To add 1.36:
+ * `@aws-cdk/lambda-layer-kubectl-v36` (published), `eks.KubernetesVersion.V1_36` and the
+ * Cluster Autoscaler 1.36 tag, then drop the oldest entry once no environment runs it.
  */
 export const KUBERNETES_RELEASES: Readonly<Record<string, KubernetesRelease>> = {
+  '1.34': {
+    eksVersion: eks.KubernetesVersion.V1_34,
+    kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
+    // The newest 1.34 patch the autoscaler project promoted (kubernetes/k8s.io#8815).
+    clusterAutoscalerImageTag: 'v1.34.2',
+  },
   '1.35': {
     eksVersion: eks.KubernetesVersion.V1_35,
     kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
+    clusterAutoscalerImageTag: 'v1.35.0',
   },
 };
 
@@ -82,7 +99,8 @@ export const EXTERNAL_SECRETS_CHART = {
  * Kubernetes Cluster Autoscaler, from its project's Helm repository. Its minor version must
  * match the cluster's: it simulates the scheduler of its own Kubernetes release. Chart 9.59.0
  * ships appVersion 1.35.0 (kubernetes/autoscaler#9193 made 1.35.0 the chart default); the image
- * tag is pinned beside it so the pair is explicit. Move both with `DEFAULT_KUBERNETES_VERSION`.
+ * tag of the default version is pinned beside it so the pair is explicit. An environment on
+ * another listed version gets that version's tag ({@link KubernetesRelease.clusterAutoscalerImageTag}).
  */
 export const CLUSTER_AUTOSCALER_CHART = {
   repository: 'https://kubernetes.github.io/autoscaler',

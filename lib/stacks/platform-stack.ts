@@ -111,6 +111,7 @@ export class PlatformStack extends EnvironmentStack {
     const autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
       cluster: this.cluster,
       ...CLUSTER_AUTOSCALER_CHART,
+      imageTag: release.clusterAutoscalerImageTag,
       nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
     });
     autoscaler.chart.node.addDependency(...systemPool.nodegroups, addons);

@@ -111,7 +111,7 @@ describe('bad input is rejected with the key, the value and what is allowed', ()
 
   test('a Kubernetes version without a kubectl layer, naming the supported ones', () => {
     expect(problemsOf((d) => (d.cluster.kubernetesVersion = '1.28'))).toEqual([
-      'cluster.kubernetesVersion: got "1.28", expected one of 1.35 (versions with a kubectl layer installed)',
+      'cluster.kubernetesVersion: got "1.28", expected one of 1.34, 1.35 (versions with a kubectl layer installed)',
     ]);
   });
 
