@@ -35,7 +35,7 @@ function fakeTools(dir: string, crdFiles: string[]): string {
   return bin;
 }
 
-function runHandler(requestType: string, crdFiles: string[]) {
+function runHandler(requestType: string, crdFiles: string[], previousVersion?: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-crds-'));
   const bin = fakeTools(dir, crdFiles);
   const event = {
@@ -46,6 +46,7 @@ function runHandler(requestType: string, crdFiles: string[]) {
       Chart: 'pgo',
       Version: '6.0.4',
     },
+    ...(previousVersion ? { OldResourceProperties: { Version: previousVersion } } : {}),
   };
   const result = spawnSync(
     PYTHON!,
@@ -96,5 +97,15 @@ describeWithPython('the chart CRD function', () => {
     expect(status).not.toBe(0);
     expect(stderr).toContain('pgo 6.0.4 has no crds/ folder');
     expect(calls.filter((call) => call.startsWith('kubectl'))).toEqual([]);
+  });
+
+  test('applies them on an upgrade of the chart (6.0.3 to 6.0.4)', () => {
+    const { status, calls } = runHandler('Update', ['postgresclusters.yaml'], '6.0.3');
+    expect([status, calls.filter((call) => call.startsWith('kubectl')).length]).toEqual([0, 1]);
+  });
+
+  test('leaves the newer CRDs on a rollback of the chart (6.0.10 to 6.0.4)', () => {
+    const { status, calls } = runHandler('Update', ['postgresclusters.yaml'], '6.0.10');
+    expect([status, calls]).toEqual([0, []]);
   });
 });

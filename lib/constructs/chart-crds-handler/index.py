@@ -35,12 +35,18 @@ def handler(event, context):
 
 
 def on_event(event):
-    """Applies the chart's CRDs on Create and Update; leaves them on Delete."""
+    """Applies the chart's CRDs on Create and on an Update to a newer chart; leaves them otherwise."""
     logger.info(json.dumps(dict(event, ResponseURL='...')))
     if event['RequestType'] == 'Delete':
         # Deleting a CRD deletes every object of its kind: every PostgresCluster and its volumes.
         return
     props = event['ResourceProperties']
+    previous = event.get('OldResourceProperties', {}).get('Version')
+    if event['RequestType'] == 'Update' and previous and release(props['Version']) < release(previous):
+        # A chart rollback: newer CRDs serve the older fields too, while the older schema would
+        # prune the newer fields of stored objects at their next write.
+        logger.info('chart %s -> %s: leaving the CRDs of %s in place', previous, props['Version'], previous)
+        return
     with tempfile.TemporaryDirectory() as workdir:
         env = dict(os.environ, HOME=workdir)
         kubeconfig = os.path.join(workdir, 'kubeconfig')
@@ -55,6 +61,11 @@ def on_event(event):
         for file in files:
             run(['kubectl', 'apply', '--server-side', '--force-conflicts', f'--field-manager={FIELD_MANAGER}',
                  '--kubeconfig', kubeconfig, '-f', file], env)
+
+
+def release(version):
+    """A chart version as numbers to compare: '6.0.10' > '6.0.9'."""
+    return tuple(int(part) for part in version.split('-')[0].lstrip('v').split('.'))
 
 
 def chart_crds(chart_dir):
