@@ -96,7 +96,8 @@ export class MajorUpgrade extends Construct {
         fromPostgresVersion: props.from,
         toPostgresVersion: props.to,
         image: props.image,
-        imagePullSecrets: pullSecrets.length > 0 ? pullSecrets.map((secret) => ({ name: secret })) : undefined,
+        imagePullSecrets:
+          pullSecrets.length > 0 ? pullSecrets.map((secret) => ({ name: secret })) : undefined,
         resources: props.resources,
         ...props.placement,
       },

@@ -51,7 +51,9 @@ test('a parameter the new major does not have is refused before the upgrade star
 });
 
 test('the same parameter is fine on the running major without an upgrade', () => {
-  expect(() => configWith((d) => (d.tenants[ANALYTICS].parameters.old_snapshot_threshold = '-1'))).not.toThrow();
+  expect(() =>
+    configWith((d) => (d.tenants[ANALYTICS].parameters.old_snapshot_threshold = '-1')),
+  ).not.toThrow();
 });
 
 test("a tenant whose image comes from the config needs the new major's image there too", () => {
@@ -74,7 +76,9 @@ test('a tenant whose images come from the config needs the pg_upgrade image from
     startUpgrade(d, { from: 16, to: 17 });
   });
   expect(problems).toEqual([
-    expect.stringMatching(/^tenants\[1\]\.upgrade: got .*, expected images\.upgrade \(the pg_upgrade image\)/),
+    expect.stringMatching(
+      /^tenants\[1\]\.upgrade: got .*, expected images\.upgrade \(the pg_upgrade image\)/,
+    ),
   ]);
 });
 
