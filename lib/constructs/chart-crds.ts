@@ -90,5 +90,8 @@ export class ChartCrds extends Construct {
         Version: props.version,
       },
     });
+    // On a new cluster the kubectl role is admin only once its access entry exists: wait for
+    // the barrier aws-eks-v2's own Kubernetes resources wait for.
+    this.resource.node.addDependency(props.cluster.node.findChild('KubectlReadyBarrier'));
   }
 }

@@ -128,6 +128,13 @@ describe("the chart's CRDs, applied before the release on every chart version", 
     expect(chart.resource.DependsOn).toContain(crds().id);
   });
 
+  test("wait, on a new cluster, for the kubectl role's cluster-admin access", () => {
+    const [barrier] = Object.keys(template.findResources('AWS::SSM::Parameter')).filter((id) =>
+      id.includes('KubectlReadyBarrier'),
+    );
+    expect(crds().resource.DependsOn).toContain(barrier);
+  });
+
   test("are applied by the kubectl handler's role, which EKS already makes cluster admin", () => {
     const [handler] = Object.values(
       template.findResources('AWS::Lambda::Function', {
