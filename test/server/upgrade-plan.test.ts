@@ -41,7 +41,7 @@ describeWithSchemas('the dry-run of a major upgrade start and a paused cluster',
       }),
     );
     objects = appliedObjects(loadAssembly(app.synth().directory)).filter(({ object }) =>
-      object.apiVersion?.startsWith('postgres-operator.crunchydata.com/'),
+      ['PGUpgrade', 'PostgresCluster'].includes(String(object.kind)),
     );
   });
 
