@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { cronProblem } from './cron';
 import { longestGapHours } from './cron-gaps';
+import {
+  alertmanagerSchema,
+  DEFAULT_ALERTMANAGER,
+  DEFAULT_PROMETHEUS,
+  prometheusSchema,
+} from './prometheus-schema';
 
 /** Defaults of `monitoring.alerts`; README "Monitoring and alerting" explains each one. */
 export const DEFAULT_ALERT_THRESHOLDS = {
@@ -79,9 +85,19 @@ export const monitoringSchema = z
     alerts: alertThresholdsSchema.default({ ...DEFAULT_ALERT_THRESHOLDS }).meta({
       description: 'Thresholds of the PostgreSQL alerts (README, Monitoring and alerting).',
     }),
+    prometheus: prometheusSchema,
+    alertmanager: alertmanagerSchema,
   })
-  .default({ alerts: { ...DEFAULT_ALERT_THRESHOLDS } })
-  .meta({ description: 'Monitoring of the environment: alert thresholds.' });
+  .default({
+    alerts: { ...DEFAULT_ALERT_THRESHOLDS },
+    prometheus: { ...DEFAULT_PROMETHEUS, resources: { ...DEFAULT_PROMETHEUS.resources } },
+    alertmanager: {
+      replicas: DEFAULT_ALERTMANAGER.replicas,
+      resources: { ...DEFAULT_ALERTMANAGER.resources },
+      receiver: { ...DEFAULT_ALERTMANAGER.receiver },
+    },
+  })
+  .meta({ description: 'Monitoring of the environment: alert thresholds, Prometheus and Alertmanager.' });
 
 /** Validated alert thresholds, defaults applied. */
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;

@@ -110,17 +110,34 @@ export const CLUSTER_AUTOSCALER_CHART = {
 } as const;
 
 /**
- * The prometheus-operator CRDs only (PodMonitor, PrometheusRule, ...), from the
- * prometheus-community chart that packages nothing else: the tenants' PodMonitors and the
- * PrometheusRule apply before the operator itself is installed. 16.0.0 packages
- * prometheus-operator v0.78.2 (charts/prometheus-operator-crds/Chart.yaml); the manifests are
- * checked against v0.93.0's CRDs, whose PodMonitor and PrometheusRule fields used here are
- * the same. Raise it together with the operator when that is installed.
+ * The prometheus-operator CRDs only (PodMonitor, PrometheusRule, Prometheus, Alertmanager, ...),
+ * from the prometheus-community chart that packages nothing else: the monitoring objects apply
+ * before the operator runs, and uninstalling the operator never takes the CRDs (and with them
+ * every object of their kinds) away. 31.0.0 packages prometheus-operator v0.93.0
+ * (prometheus-community/helm-charts release prometheus-operator-crds-31.0.0, "Update dependency
+ * prometheus-operator/prometheus-operator to v0.93.0", #7146), the release whose CRDs are in
+ * ../shared/schemas/crds. Raise it together with {@link KUBE_PROMETHEUS_STACK_CHART}'s
+ * `operatorVersion`: an operator newer than its CRDs writes fields the API server drops.
  */
 export const PROMETHEUS_OPERATOR_CRDS_CHART = {
   repository: 'https://prometheus-community.github.io/helm-charts',
   chart: 'prometheus-operator-crds',
-  version: '16.0.0',
+  version: '31.0.0',
+} as const;
+
+/**
+ * prometheus-operator and kube-state-metrics, from the kube-prometheus-stack chart with every
+ * other component switched off (lib/constructs/prometheus-operator.ts says why this chart).
+ * 88.5.3 ships operator v0.93.x (kube-prometheus-stack 88.x; 91.0.0 moved to v0.94.0). The
+ * operator and config-reloader images are pinned to `operatorVersion` rather than the chart's
+ * appVersion, so they match the CRDs chart above exactly even if a chart patch release moves
+ * its appVersion to a newer patch.
+ */
+export const KUBE_PROMETHEUS_STACK_CHART = {
+  repository: 'https://prometheus-community.github.io/helm-charts',
+  chart: 'kube-prometheus-stack',
+  version: '88.5.3',
+  operatorVersion: 'v0.93.0',
 } as const;
 
 /**

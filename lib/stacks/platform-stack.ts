@@ -4,21 +4,25 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
+import { ALERTMANAGER_NAME } from '../../k8s/monitoring/alertmanager';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { PlatformCaChart, platformCaExportCommand } from '../../k8s/platform-ca-chart';
-import { StorageClassChart } from '../../k8s/storage-class-chart';
+import { DATABASE_STORAGE_CLASS, StorageClassChart } from '../../k8s/storage-class-chart';
+import { MONITORING_NAMESPACE } from '../../k8s/tenant-database-chart';
 import type { EnvironmentConfig } from '../config/schema';
 import {
   ALB_CONTROLLER_VERSION,
   CERT_MANAGER_CHART,
   CLUSTER_AUTOSCALER_CHART,
   EXTERNAL_SECRETS_CHART,
+  KUBE_PROMETHEUS_STACK_CHART,
   KUBERNETES_RELEASES,
   POSTGRES_OPERATOR_CHART,
   PROMETHEUS_OPERATOR_CRDS_CHART,
 } from '../config/versions';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
+import { AlertTopicPublisher } from '../constructs/alert-topic-publisher';
 import { CERT_MANAGER_NAMESPACE, CertManager } from '../constructs/cert-manager';
 import { ClusterAddons } from '../constructs/cluster-addons';
 import { ClusterAutoscaler } from '../constructs/cluster-autoscaler';
@@ -28,6 +32,7 @@ import { LogEncryptionKey } from '../constructs/log-encryption-key';
 import { NodePool } from '../constructs/node-pool';
 import { PlatformNetwork } from '../constructs/platform-network';
 import { PostgresOperator } from '../constructs/postgres-operator';
+import { PrometheusOperator } from '../constructs/prometheus-operator';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 /** Properties of {@link PlatformStack}. */
@@ -166,9 +171,35 @@ export class PlatformStack extends EnvironmentStack {
     });
     const monitoring = this.cluster.addCdk8sChart(
       'Monitoring',
-      new MonitoringChart(new cdk8s.App(), 'monitoring', { alertThresholds: config.monitoring.alerts }),
+      new MonitoringChart(new cdk8s.App(), 'monitoring', {
+        alertThresholds: config.monitoring.alerts,
+        prometheus: config.monitoring.prometheus,
+        alertmanager: config.monitoring.alertmanager,
+        storageClassName: DATABASE_STORAGE_CLASS,
+        nodeSelector: { [NODE_POOL_LABEL]: SYSTEM_POOL },
+        network: { vpcCidr: config.network.vpcCidr, serviceCidr: config.cluster.serviceCidr },
+      }),
     );
-    monitoring.node.addDependency(monitoringCrds);
+    // The Prometheus volume is claimed from the gp3 class.
+    monitoring.node.addDependency(monitoringCrds, storage);
+    const receiver = config.monitoring.alertmanager.receiver;
+    if (receiver.kind === 'sns') {
+      const publisher = new AlertTopicPublisher(this, 'AlertTopicPublisher', {
+        cluster: this.cluster,
+        serviceAccount: { namespace: MONITORING_NAMESPACE, name: ALERTMANAGER_NAME },
+        topicArn: receiver.topicArn!,
+      });
+      // Alertmanager's pods find their credentials only if the association exists when they start.
+      monitoring.node.addDependency(publisher.association);
+    }
+    // The release goes into the namespace the monitoring manifest creates; the operator then
+    // starts the Prometheus and Alertmanager that manifest describes.
+    const prometheusOperator = new PrometheusOperator(this, 'PrometheusOperator', {
+      cluster: this.cluster,
+      ...KUBE_PROMETHEUS_STACK_CHART,
+      nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
+    });
+    prometheusOperator.chart.node.addDependency(monitoring, ...systemPool.nodegroups);
 
     new CfnOutput(this, 'ClusterName', {
       description: 'Name of the EKS cluster',

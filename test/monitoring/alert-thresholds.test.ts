@@ -2,12 +2,15 @@ import { Testing } from 'cdk8s';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../lib/config/monitoring-schema';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { configWith, exampleConfig, problemsOf } from '../util';
+import { monitoringChartProps } from './monitoring-chart-fixture';
 
 /** The expression of one alert in the PrometheusRule synthesized for `config`. */
 function exprOf(alert: string, config = exampleConfig()): string {
-  const chart = new MonitoringChart(Testing.app(), 'monitoring', {
-    alertThresholds: config.monitoring.alerts,
-  });
+  const chart = new MonitoringChart(
+    Testing.app(),
+    'monitoring',
+    monitoringChartProps({ alertThresholds: config.monitoring.alerts }),
+  );
   const rule = Testing.synth(chart).find((object) => object.kind === 'PrometheusRule');
   return rule.spec.groups.flatMap((group: any) => group.rules).find((r: any) => r.alert === alert).expr;
 }

@@ -15,6 +15,7 @@ import { ALERT_CASES, AlertCase } from './alert-cases';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../lib/config/monitoring-schema';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import type { AlertRule, RuleGroup } from '../../k8s/monitoring/postgres-alerts';
+import { monitoringChartProps } from './monitoring-chart-fixture';
 
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 const available = promtool.status === 0;
@@ -32,9 +33,11 @@ const describeWithPromtool = available ? describe : describe.skip;
 
 /** The rule groups of the PrometheusRule the chart synthesizes. */
 function appliedRuleGroups(): RuleGroup[] {
-  const chart = new MonitoringChart(Testing.app(), 'monitoring', {
-    alertThresholds: DEFAULT_ALERT_THRESHOLDS,
-  });
+  const chart = new MonitoringChart(
+    Testing.app(),
+    'monitoring',
+    monitoringChartProps({ alertThresholds: DEFAULT_ALERT_THRESHOLDS }),
+  );
   const rule = Testing.synth(chart).find((object) => object.kind === 'PrometheusRule');
   return rule.spec.groups;
 }

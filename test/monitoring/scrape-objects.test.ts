@@ -12,6 +12,7 @@ import { NEEDED_FLOWS } from '../../k8s/tenant-flows';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../lib/config/monitoring-schema';
 import { exampleConfig } from '../util';
 import { synthTenantChart } from '../k8s/tenant-chart-fixture';
+import { monitoringChartProps } from './monitoring-chart-fixture';
 
 const LABEL = 'postgres-operator.crunchydata.com/';
 const tenant = exampleConfig().tenants[0];
@@ -74,7 +75,11 @@ describe("a tenant's PodMonitor", () => {
 
 describe('the monitoring chart', () => {
   const chartObjects = Testing.synth(
-    new MonitoringChart(Testing.app(), 'monitoring', { alertThresholds: DEFAULT_ALERT_THRESHOLDS }),
+    new MonitoringChart(
+      Testing.app(),
+      'monitoring',
+      monitoringChartProps({ alertThresholds: DEFAULT_ALERT_THRESHOLDS }),
+    ),
   );
 
   test('creates the monitoring namespace the tenant policies admit scraping from', () => {
