@@ -45,10 +45,10 @@ export type FlowRole =
  */
 export type Addressing = 'pod IP' | 'ClusterIP, selector' | 'ClusterIP, no selector' | 'external';
 
-/** One connection. */
-export interface TenantFlow {
-  readonly from: FlowRole;
-  readonly to: FlowRole;
+/** One connection, between roles of a tenant's table or of another (k8s/monitoring/monitoring-flows.ts). */
+export interface TenantFlow<Role extends string = FlowRole> {
+  readonly from: Role;
+  readonly to: Role;
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
   readonly addressing: Addressing;
@@ -407,7 +407,7 @@ export const FORBIDDEN_FLOWS: readonly TenantFlow[] = [
 ];
 
 /** The flow tables as Markdown, as the README's "Network" section shows them. */
-export function flowTableMarkdown(flows: readonly TenantFlow[]): string {
+export function flowTableMarkdown(flows: readonly TenantFlow<string>[]): string {
   const rows = flows.map(
     (f) =>
       `| ${f.from} | ${f.to} | ${f.protocol} ${f.port} | ${f.addressing}${f.via ? ` (${f.via})` : ''} | ${f.purpose} |`,
