@@ -179,20 +179,33 @@ function translateUnicodeClasses(pattern: string): string {
 }
 
 /**
- * Rewrites a top-level `(?i)` flag, which makes the rest of the pattern case-insensitive, as a
- * `(?i:...)` group around that rest (prometheus-operator's PrometheusRule CRD has
- * `^(?i)(abort|warn)?$`). A flag inside a group is not translated.
+ * Rewrites each `(?i)` flag as a `(?i:...)` group around what it applies to: in RE2, a flag set
+ * inside a group lasts to the end of that group, and at the top level to the end of the
+ * pattern. prometheus-operator's PrometheusRule CRD has `^(?i)(abort|warn)?$`; its
+ * AlertmanagerConfig CRD sets the flag inside groups (`^((?i)january|...|[1-9])...`).
  */
 function translateCaseInsensitiveFlag(pattern: string): string {
-  const start = pattern.indexOf('(?i)');
-  if (start < 0) {
-    return pattern;
+  let current = pattern;
+  for (let start = current.indexOf('(?i)'); start >= 0; start = current.indexOf('(?i)')) {
+    let depth = 0;
+    let end = current.length;
+    for (let i = start + 4; i < current.length; i++) {
+      const char = current[i];
+      if (char === '\\') {
+        i++;
+      } else if (char === '(') {
+        depth++;
+      } else if (char === ')') {
+        if (depth === 0) {
+          end = i;
+          break;
+        }
+        depth--;
+      }
+    }
+    current = `${current.slice(0, start)}(?i:${current.slice(start + 4, end)})${current.slice(end)}`;
   }
-  const before = pattern.slice(0, start).replace(/\\./g, '');
-  if ((before.match(/\(/g) ?? []).length !== (before.match(/\)/g) ?? []).length) {
-    throw new Error(`(?i) inside a group in pattern ${pattern} is not translated`);
-  }
-  return `${pattern.slice(0, start)}(?i:${pattern.slice(start + 4)})`;
+  return current;
 }
 
 /** Rewrites `(?i:ab)` as `(?:[aA][bB])`, letter by letter, leaving escapes alone. */

@@ -3,6 +3,7 @@ import { NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { POSTGRES_ALERTS_RULE_NAME } from '../../k8s/monitoring/monitoring-chart';
 import { WEB_UIS } from '../../k8s/web-uis';
 import type { ReceiverConfig } from '../../lib/config/prometheus-schema';
+import { KubernetesSchemas, schemasAvailable } from '../conformance/kubernetes-schemas';
 import { exampleConfig } from '../util';
 import { synthMonitoringChart } from './monitoring-chart-fixture';
 
@@ -145,4 +146,25 @@ test('is served by a ClusterIP Service named and ported as the web UI ingress ex
   expect(service.spec.type).toBe('ClusterIP');
   expect(service.spec.ports).toEqual([{ name: 'web', port: ui.port, targetPort: ui.port, protocol: 'TCP' }]);
   expect(service.spec.selector).toEqual(alertmanager.spec.podMetadata.labels);
+});
+
+describe('the routing of every receiver kind conforms to the AlertmanagerConfig CRD', () => {
+  const available = schemasAvailable();
+  const schemas = available ? new KubernetesSchemas() : undefined;
+  const receivers: ReceiverConfig[] = [
+    { kind: 'none' },
+    {
+      kind: 'email',
+      smarthost: 'smtp.example.com:587',
+      from: 'alerts@example.com',
+      to: 'dba@example.com',
+      username: 'alerts',
+      passwordSecretName: 'smtp-password',
+    },
+    { kind: 'sns', topicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts' },
+    { kind: 'webhook', url: 'https://hooks.example.com/alerts' },
+  ];
+  (available ? test.each : test.skip.each)(receivers.map((r) => [r.kind, r]))('%s', (_, receiver) => {
+    expect(schemas!.validate(synthWith(receiver as ReceiverConfig).routing)).toEqual([]);
+  });
 });
