@@ -143,6 +143,7 @@ describe('logical IDs of stateful resources', () => {
       'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartClusterAutoscalerF3A8335F',
       'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartPrometheusOperatorCrdsA5C63A3A',
       'Custom::AWSCDK-EKS-HelmChart PostgresOperatorChart01690BC2',
+      'Custom::AWSCDK-EKS-HelmChart PrometheusOperatorChart251A4160',
       'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterMonitoring8D61ABCC',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterPlatformCa4FA46A1C',

@@ -128,9 +128,14 @@ export const receiverSchema = z
     }),
     smarthost: z
       .string()
-      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, {
-        message: 'expected host:port of an SMTP server, such as smtp.example.com:587',
-      })
+      .refine(
+        (value) => {
+          const match = /^[A-Za-z0-9.-]+:(\d{1,5})$/.exec(value);
+          return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= 65535;
+        },
+        { message: 'expected host:port of an SMTP server, such as smtp.example.com:587' },
+      )
+      .meta({ pattern: '^[A-Za-z0-9.-]+:[0-9]{1,5}$' })
       .optional()
       .meta({ description: 'email: the SMTP server as host:port.' }),
     from: emailAddress.optional().meta({ description: 'email: the sender address.' }),
@@ -160,7 +165,10 @@ export const receiverSchema = z
       .optional()
       .meta({ description: 'sns: the topic Alertmanager publishes to; its role may publish there only.' }),
     url: z
-      .url({ message: 'expected an absolute URL such as https://hooks.example.com/alerts' })
+      .string()
+      .refine((value) => URL.canParse(value), {
+        message: 'expected an absolute URL such as https://hooks.example.com/alerts',
+      })
       .optional()
       .meta({
         description: 'webhook: where Alertmanager POSTs its alert groups.',
@@ -205,7 +213,8 @@ export const receiverSchema = z
         message: 'expected the name of the Secret holding the password of the SMTP user',
       });
     }
-    if (kind === 'webhook' && receiver.url !== undefined) {
+    // A URL that does not parse has its own issue already.
+    if (kind === 'webhook' && receiver.url !== undefined && URL.canParse(receiver.url)) {
       const protocol = new URL(receiver.url).protocol;
       if (protocol !== 'https:' && !(protocol === 'http:' && receiver.allowInsecureHttp === true)) {
         ctx.addIssue({

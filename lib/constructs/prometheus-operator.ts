@@ -88,11 +88,13 @@ export class PrometheusOperator extends Construct {
 
 /**
  * The values of kube-prometheus-stack, as read in prometheus-community/helm-charts
- * charts/kube-prometheus-stack/values.yaml (stored copy at commit 001f3a6d, the 8x release
- * line; the keys used here are the same through 88.5.3): each component that is not the
- * operator or kube-state-metrics off, the operator's admission webhook and its TLS off (they
- * need a certificate Job, and the rules are checked by promtool in CI instead), the kubelet
- * Service on, every pod on the system pool with requests equal to limits.
+ * charts/kube-prometheus-stack/values.yaml (the stored copy, at commit 001f3a6d; its chart
+ * version was not identified, and 88.5.3's own values.yaml was not available to compare):
+ * each component that is not the operator or kube-state-metrics off, the operator's admission
+ * webhook and its TLS off (they need a certificate Job, and promtool checks the rules in CI
+ * instead), the kubelet Service on, every pod on the system pool with requests equal to limits.
+ * Helm ignores a key a chart does not read, so a renamed key fails silently: check these
+ * against the pinned version's values.yaml when raising it.
  */
 export function prometheusOperatorValues(
   nodeSelector: NodePoolSelector,

@@ -127,10 +127,25 @@ describe('bad Alertmanager settings', () => {
     ]);
   });
 
+  test('a webhook URL that is not a URL', () => {
+    expect(problemsOf(receiver({ kind: 'webhook', url: 'hooks.example.com/a' }))).toEqual([
+      'monitoring.alertmanager.receiver.url: got "hooks.example.com/a", expected an absolute URL such as https://hooks.example.com/alerts',
+    ]);
+  });
+
   test('a webhook over plain http with the flag', () => {
     const config = configWith(
       receiver({ kind: 'webhook', url: 'http://hooks.example.com/a', allowInsecureHttp: true }),
     );
     expect(config.monitoring.alertmanager.receiver.url).toBe('http://hooks.example.com/a');
   });
+});
+
+test('an SMTP server without a port, or with one out of range', () => {
+  const email = { kind: 'email', from: 'a@example.com', to: 'b@example.com' };
+  for (const smarthost of ['smtp.example.com', 'smtp.example.com:70000']) {
+    expect(problemsOf(receiver({ ...email, smarthost }))).toEqual([
+      `monitoring.alertmanager.receiver.smarthost: got "${smarthost}", expected host:port of an SMTP server, such as smtp.example.com:587`,
+    ]);
+  }
 });

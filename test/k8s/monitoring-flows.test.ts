@@ -208,3 +208,21 @@ test('the README shows the monitoring flow tables from the code', () => {
   expect(readme).toContain(flowTableMarkdown(MONITORING_FLOWS));
   expect(readme).toContain(flowTableMarkdown(MONITORING_FORBIDDEN_FLOWS));
 });
+
+test("Alertmanager's receiver egress opens the port of the smarthost or the URL, not a fixed one", () => {
+  const receiverPorts = (receiver: ReceiverConfig) => {
+    const base = exampleConfig().monitoring.alertmanager;
+    const policy = synthMonitoringChart({ alertmanager: { ...base, receiver } }).find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-alertmanager',
+    );
+    return policy.spec.egress
+      .filter((rule: any) => rule.to.some((peer: any) => peer.ipBlock?.cidr === '0.0.0.0/0'))
+      .flatMap((rule: any) => rule.ports.map((p: any) => p.port));
+  };
+  expect(receiverPorts({ ...RECEIVERS.email, smarthost: 'mail.example.com:25' })).toEqual([25]);
+  expect(receiverPorts({ kind: 'webhook', url: 'https://hooks.example.com:8443/alerts' })).toEqual([8443]);
+  expect(
+    receiverPorts({ kind: 'webhook', url: 'http://relay.internal/alerts', allowInsecureHttp: true }),
+  ).toEqual([80]);
+  expect(receiverPorts({ kind: 'none' })).toEqual([]);
+});
