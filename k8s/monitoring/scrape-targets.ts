@@ -89,10 +89,28 @@ export class ScrapeTargets extends Construct {
   }
 }
 
+/** A synthesized object, with the fields of PodMonitors and ServiceMonitors read here. */
+export interface SynthesizedObject {
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+  };
+  readonly spec?: {
+    readonly selector?: { readonly matchLabels?: Record<string, string> };
+    readonly namespaceSelector?: { readonly matchNames?: readonly string[] };
+    readonly endpoints?: readonly { readonly port?: string }[];
+    readonly podMetricsEndpoints?: readonly {
+      readonly relabelings?: readonly { readonly targetLabel?: string; readonly replacement?: string }[];
+    }[];
+  };
+}
+
 /** The facts about a deployment that decide which metric sources exist. */
 export interface DeployedScraping {
   /** Objects of the monitoring chart and of one tenant chart (as synthesized). */
-  readonly objects: readonly any[];
+  readonly objects: readonly SynthesizedObject[];
   /** Whether the operator chart installs kube-state-metrics. */
   readonly kubeStateMetricsInstalled: boolean;
   /** Whether the operator maintains the kubelet Service, and under which namespace/name. */
@@ -116,8 +134,8 @@ export function deployedMetricSources(deployed: DeployedScraping): Set<MetricSou
   const exporterMonitor = selected.some(
     (o) =>
       o.kind === 'PodMonitor' &&
-      o.spec.podMetricsEndpoints.some((e: any) =>
-        (e.relabelings ?? []).some((r: any) => r.targetLabel === 'job' && r.replacement === EXPORTER_JOB),
+      (o.spec?.podMetricsEndpoints ?? []).some((e) =>
+        (e.relabelings ?? []).some((r) => r.targetLabel === 'job' && r.replacement === EXPORTER_JOB),
       ),
   );
   if (exporterMonitor) {
@@ -130,9 +148,9 @@ export function deployedMetricSources(deployed: DeployedScraping): Set<MetricSou
     selected.some(
       (o) =>
         o.kind === 'ServiceMonitor' &&
-        Object.entries(o.spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
-        (o.spec.namespaceSelector?.matchNames ?? []).includes(namespace) &&
-        o.spec.endpoints.some((e: any) => e.port === port),
+        Object.entries(o.spec?.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+        (o.spec?.namespaceSelector?.matchNames ?? []).includes(namespace) &&
+        (o.spec?.endpoints ?? []).some((e) => e.port === port),
     );
   const monitoring = selected.find((o) => o.metadata.name === KUBE_STATE_METRICS_JOB)?.metadata.namespace;
   if (
