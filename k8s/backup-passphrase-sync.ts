@@ -17,6 +17,18 @@ export function passphraseNames(tenantName: string): { readonly secret: string; 
   return { secret, reader: `${secret}-reader` };
 }
 
+/**
+ * The Kubernetes names of the passphrase of the repository a tenant is cloned from: another
+ * Secret than the tenant's own, since both files set `repo1-cipher-pass`.
+ */
+export function cloneSourcePassphraseNames(tenantName: string): {
+  readonly secret: string;
+  readonly reader: string;
+} {
+  const secret = `${tenantName}-clone-source-cipher`;
+  return { secret, reader: `${secret}-reader` };
+}
+
 /** Properties of {@link BackupPassphraseSync}. */
 export interface BackupPassphraseSyncProps {
   /** The tenant namespace. */
@@ -29,6 +41,12 @@ export interface BackupPassphraseSyncProps {
   readonly readerRoleArn: string;
   /** The AWS region of the secret. */
   readonly region: string;
+  /**
+   * Names of the Secret and the reader service account, for a passphrase other than the
+   * tenant's own (the source repository of a clone).
+   * @default passphraseNames(tenantName)
+   */
+  readonly names?: { readonly secret: string; readonly reader: string };
 }
 
 /**
@@ -45,7 +63,7 @@ export interface BackupPassphraseSyncProps {
 export class BackupPassphraseSync extends Construct {
   constructor(scope: Construct, id: string, props: BackupPassphraseSyncProps) {
     super(scope, id);
-    const { secret, reader: name } = passphraseNames(props.tenantName);
+    const { secret, reader: name } = props.names ?? passphraseNames(props.tenantName);
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: {

@@ -75,7 +75,11 @@ export interface PostgresInstanceSetSpec extends Placement {
   readonly dataVolumeClaimSpec: {
     readonly storageClassName: string;
     readonly accessModes: ['ReadWriteOnce'];
-    readonly resources: { readonly requests: { readonly storage: string } };
+    readonly resources: {
+      readonly requests: { readonly storage: string };
+      /** With PGO's AutoGrowVolumes feature gate, the size PGO may grow the volume to. */
+      readonly limits?: { readonly storage: string };
+    };
   };
 }
 
@@ -99,6 +103,15 @@ export interface BackupsSpec {
     readonly configuration?: { readonly secret: { readonly name: string } }[];
     /** What an on-demand backup does when the `pgbackrest-backup` annotation is set. */
     readonly manual?: { readonly repoName: string; readonly options?: string[] };
+    /** An in-place restore, started when the `pgbackrest-restore` annotation changes. */
+    readonly restore?: {
+      readonly enabled: boolean;
+      readonly repoName: string;
+      readonly options?: string[];
+      readonly resources?: ResourceRequirements;
+      readonly affinity?: Affinity;
+      readonly tolerations?: Toleration[];
+    };
     /** Resources of the pgBackRest containers PGO adds to each instance pod. */
     readonly sidecars?: {
       readonly pgbackrest?: { readonly resources: ResourceRequirements };
@@ -107,6 +120,22 @@ export interface BackupsSpec {
     /** Resources of the backup Jobs' container. */
     readonly jobs?: { readonly resources: ResourceRequirements };
   };
+}
+
+/**
+ * A cloud repository to bootstrap a new cluster from (`spec.dataSource.pgbackrest`). Only
+ * `configuration` is projected into the restore Job, not the cluster's own (PGO
+ * internal/pgbackrest/config.go `AddConfigToRestorePod`).
+ */
+export interface PgBackRestDataSource {
+  readonly stanza: string;
+  readonly repo: PgBackRestRepo;
+  readonly global?: Record<string, string>;
+  readonly configuration?: { readonly secret: { readonly name: string } }[];
+  readonly options?: string[];
+  readonly resources?: ResourceRequirements;
+  readonly affinity?: Affinity;
+  readonly tolerations?: Toleration[];
 }
 
 /** A PostgreSQL user PGO manages; its password goes into a generated Secret. */
@@ -131,6 +160,8 @@ export interface PostgresClusterSpec {
   };
   readonly instances: PostgresInstanceSetSpec[];
   readonly backups: BackupsSpec;
+  /** Where the data of a new cluster comes from; read once, when the cluster bootstraps. */
+  readonly dataSource?: { readonly pgbackrest: PgBackRestDataSource };
   /** PostgreSQL's server certificate, key and CA, instead of the ones PGO generates. */
   readonly customTLSSecret?: SecretProjection;
   /** The `_crunchyrepl` client certificate; required with `customTLSSecret`, same `ca.crt`. */

@@ -1,7 +1,15 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { BackupPassphraseSync, passphraseNames } from './backup-passphrase-sync';
+import {
+  backupOperationAnnotations,
+  backupOperationSpec,
+  BACKUP_REPO,
+  cloneDataSource,
+  dataVolumeClaim,
+  retentionSettings,
+} from './backup-operations';
+import { BackupPassphraseSync, cloneSourcePassphraseNames, passphraseNames } from './backup-passphrase-sync';
 import { PostgresExporterMonitor } from './monitoring/pod-monitor';
 import { MajorUpgrade } from './major-upgrade';
 import { PGADMIN_POD_LABELS, TenantPgAdmin, TenantPgAdminSettings } from './pgadmin';
@@ -106,6 +114,17 @@ export interface TenantDatabaseChartProps {
   /** The backup passphrase in Secrets Manager, and the role that may read it (IRSA). */
   readonly backupPassphrase: { readonly secretArn: string; readonly readerRoleArn: string };
   /**
+   * The repository the tenant is cloned from (`cloneFrom`), and the role that may read its
+   * passphrase (IRSA).
+   * @default - not a clone
+   */
+  readonly cloneSource?: {
+    readonly bucketName: string;
+    readonly repositoryPath: string;
+    readonly passphraseSecretArn: string;
+    readonly passphraseReaderRoleArn: string;
+  };
+  /**
    * The cert-manager ClusterIssuer that signs the tenant's server certificates.
    * @default - the platform CA (`PLATFORM_CA.issuer`)
    */
@@ -148,6 +167,18 @@ export class TenantDatabaseChart extends Chart {
       region: props.region,
     });
 
+    const cloneSecrets = cloneSourcePassphraseNames(tenant.name);
+    if (props.cloneSource) {
+      new BackupPassphraseSync(this, 'CloneSourcePassphrase', {
+        namespace,
+        tenantName: tenant.name,
+        names: cloneSecrets,
+        passphraseSecretArn: props.cloneSource.passphraseSecretArn,
+        readerRoleArn: props.cloneSource.passphraseReaderRoleArn,
+        region: props.region,
+      });
+    }
+
     const names = tenantServiceNames(tenant.name);
     const tls = new TenantTls(this, 'Tls', {
       namespace,
@@ -189,12 +220,24 @@ export class TenantDatabaseChart extends Chart {
           resources: guaranteed({ cpu: tenant.cpu, memory: tenant.memory }),
         })
       : undefined;
+    // Restore Jobs run where the instances run, sized like one instance (in place, the
+    // instances are stopped first; a clone has none yet).
+    const restorePlacement = {
+      resources: guaranteed({ cpu: tenant.cpu, memory: tenant.memory }),
+      affinity: instancePlacement.affinity,
+      tolerations: instancePlacement.tolerations,
+    };
+    const operations = backupOperationSpec(tenant);
 
     this.postgresCluster = new PostgresCluster(this, 'PostgresCluster', {
       metadata: {
         name: tenant.name,
         namespace,
-        annotations: { ...AUTO_CREATE_USER_SCHEMA_ANNOTATION, ...upgrade?.clusterAnnotations },
+        annotations: {
+          ...AUTO_CREATE_USER_SCHEMA_ANNOTATION,
+          ...upgrade?.clusterAnnotations,
+          ...backupOperationAnnotations(tenant),
+        },
       },
       spec: {
         postgresVersion: tenant.postgresVersion,
@@ -219,11 +262,7 @@ export class TenantDatabaseChart extends Chart {
             // capacity rule (lib/config/capacity.ts) sums these same sizes.
             resources: guaranteed({ cpu: tenant.cpu, memory: tenant.memory }),
             sidecars: { replicaCertCopy: { resources: guaranteed(SIDECAR_SIZES.replicaCertCopy) } },
-            dataVolumeClaimSpec: {
-              storageClassName: DATABASE_STORAGE_CLASS,
-              accessModes: ['ReadWriteOnce'],
-              resources: { requests: { storage: tenant.storage } },
-            },
+            dataVolumeClaimSpec: dataVolumeClaim(tenant, DATABASE_STORAGE_CLASS),
             ...instancePlacement,
           },
         ],
@@ -233,15 +272,14 @@ export class TenantDatabaseChart extends Chart {
             global: {
               'repo1-path': props.backupRepositoryPath,
               'repo1-s3-key-type': 'web-id',
-              'repo1-retention-full': String(tenant.backups.fullRetention),
-              'repo1-retention-full-type': 'count',
+              ...retentionSettings(tenant),
               // Client-side encryption; the passphrase comes from the Secret ESO syncs from Secrets Manager.
               'repo1-cipher-type': 'aes-256-cbc',
             },
             configuration: [{ secret: { name: passphraseNames(tenant.name).secret } }],
             repos: [
               {
-                name: 'repo1',
+                name: BACKUP_REPO,
                 s3: {
                   bucket: props.backupBucketName,
                   endpoint: `s3.${props.region}.amazonaws.com`,
@@ -253,8 +291,9 @@ export class TenantDatabaseChart extends Chart {
                 },
               },
             ],
-            // Lets operators take an on-demand full backup by annotating the cluster (see README).
-            manual: { repoName: 'repo1', options: ['--type=full'] },
+            // On-demand backups and in-place restores (docs/runbooks/backups.md, restore-in-place.md).
+            manual: operations.manual,
+            ...(operations.restore ? { restore: { ...operations.restore, ...restorePlacement } } : {}),
             sidecars: {
               pgbackrest: { resources: guaranteed(SIDECAR_SIZES.pgbackrest) },
               pgbackrestConfig: { resources: guaranteed(SIDECAR_SIZES.pgbackrestConfig) },
@@ -262,6 +301,20 @@ export class TenantDatabaseChart extends Chart {
             jobs: { resources: guaranteed(SIDECAR_SIZES.backupJob) },
           },
         },
+        ...(props.cloneSource
+          ? {
+              dataSource: cloneDataSource(
+                tenant,
+                {
+                  bucketName: props.cloneSource.bucketName,
+                  repositoryPath: props.cloneSource.repositoryPath,
+                  cipherSecretName: cloneSecrets.secret,
+                  region: props.region,
+                },
+                restorePlacement,
+              ),
+            }
+          : {}),
         proxy: {
           pgBouncer: {
             replicas: tenant.pgBouncerReplicas,

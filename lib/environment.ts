@@ -1,10 +1,13 @@
-import { Stage, Tags, Validations } from 'aws-cdk-lib';
+import { Fn, Stage, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { EnvironmentConfig } from './config/schema';
 import type { ConsumerConfig } from './config/consumer-schema';
 import { ConsumerStack } from './stacks/consumer-stack';
 import { PlatformStack } from './stacks/platform-stack';
-import { TenantStack } from './stacks/tenant-stack';
+import { backupExportNames, TenantStack } from './stacks/tenant-stack';
+import type { TenantConfig } from './config/tenant-schema';
+import { BACKUP_REPOSITORY_PATH } from './constructs/backup-storage';
+import type { CloneSource } from './constructs/clone-source-access';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -30,7 +33,7 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
 
   const tenants: Record<string, TenantStack> = {};
   for (const tenant of config.tenants) {
-    tenants[tenant.name] = new TenantStack(scope, `${config.name}-tenant-${tenant.name}`, {
+    tenants[tenant.name] = new TenantStack(scope, tenantStackName(config.name, tenant.name), {
       env,
       availabilityZones: config.availabilityZones,
       description: `Private PostgreSQL platform ${config.name}: tenant ${tenant.name}`,
@@ -57,7 +60,14 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
             vpcCidr: config.network.vpcCidr,
           }
         : undefined,
+      cloneSource: cloneSourceOf(tenant, (name) => tenantStackName(config.name, name)),
     });
+  }
+  for (const tenant of config.tenants) {
+    if (tenant.cloneFrom?.tenant) {
+      // The clone imports the source's exports: deploy the source first.
+      tenants[tenant.name].addStackDependency(tenants[tenant.cloneFrom.tenant]);
+    }
   }
 
   for (const [key, value] of Object.entries(config.tags)) {
@@ -65,6 +75,33 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
   }
   Tags.of(scope).add('postgres-platform/environment', config.name);
   return { platform, tenants };
+}
+
+/** The stack name of a tenant. */
+function tenantStackName(environment: string, tenant: string): string {
+  return `${environment}-tenant-${tenant}`;
+}
+
+/**
+ * The repository a tenant is cloned from: a live tenant's retained resources through its
+ * stack's exports, or a destroyed tenant's by the names and ARNs in config.
+ */
+function cloneSourceOf(tenant: TenantConfig, stackName: (tenant: string) => string): CloneSource | undefined {
+  const clone = tenant.cloneFrom;
+  if (clone?.retained) {
+    const { bucketName, kmsKeyArn, passphraseSecretArn, repoPath } = clone.retained;
+    return { bucketName, kmsKeyArn, passphraseSecretArn, repositoryPath: repoPath };
+  }
+  if (clone?.tenant) {
+    const exports = backupExportNames(stackName(clone.tenant));
+    return {
+      bucketName: Fn.importValue(exports.bucketName),
+      kmsKeyArn: Fn.importValue(exports.kmsKeyArn),
+      passphraseSecretArn: Fn.importValue(exports.passphraseSecretArn),
+      repositoryPath: BACKUP_REPOSITORY_PATH,
+    };
+  }
+  return undefined;
 }
 
 /**

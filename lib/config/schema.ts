@@ -15,6 +15,7 @@ import { checkMajorUpgrades } from './major-upgrade';
 import { checkBackupAlertAge, monitoringSchema } from './monitoring-schema';
 import { pgAdminSchema } from './pgadmin-schema';
 import { tenantSchema } from './tenant-schema';
+import { checkCloneSources } from './backup-schema';
 import { checkCeilings, quotasSchema } from './ceilings';
 
 /** Stages change how strict some rules are: only `development` may run without cluster admins. */
@@ -214,6 +215,7 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkCeilings(config, ctx);
   checkBackupAlertAge(config, ctx);
   checkMajorUpgrades(config, ctx);
+  checkCloneSources(config, ctx);
   const databaseMin = config.nodePools?.database?.minSize;
   if (config.stage === 'production' && typeof databaseMin === 'number' && databaseMin < 3) {
     ctx.addIssue({

@@ -1,5 +1,6 @@
 /** The schema of one entry of `tenants:`: a highly available PostgreSQL cluster. */
 import { z } from 'zod';
+import { cloneFromSchema, onDemandBackupSchema, restoreSchema } from './backup-schema';
 import { cronProblem } from './cron';
 import { awsRegion, dnsLabel } from './fields';
 import { databaseImagesSchema, POSTGRES_VERSIONS } from './images-schema';
@@ -87,6 +88,9 @@ const postgresMajor = z.union(
   { error: `expected one of ${POSTGRES_VERSIONS.join(', ')} (the PostgreSQL majors the platform runs)` },
 );
 
+/** The largest gp3 volume (Amazon EBS User Guide, "Amazon EBS volume types"): 16 TiB. */
+export const MAX_VOLUME_BYTES = 16 * 2 ** 40;
+
 /** One tenant: a highly available PostgreSQL cluster of its own. */
 export const tenantSchema = z
   .strictObject({
@@ -117,11 +121,23 @@ export const tenantSchema = z
       'storage',
       '100Gi',
       10 * GiB,
-      16 * 2 ** 40,
+      MAX_VOLUME_BYTES,
       'from 10Gi to 16Ti (the largest gp3 volume)',
     ).meta({
       description: 'Data volume size of each instance; can be raised later, never lowered.',
     }),
+    storageLimit: quantity(
+      'storage',
+      '200Gi',
+      10 * GiB,
+      MAX_VOLUME_BYTES,
+      'at most 16Ti (the largest gp3 volume)',
+    )
+      .optional()
+      .meta({
+        description:
+          'Let PGO grow the data volumes as they fill, up to this size (above storage); grown volumes never shrink.',
+      }),
     backups: z
       .strictObject({
         fullSchedule: cronSchedule.default('0 1 * * 0').meta({ description: 'Full backups (cron, UTC).' }),
@@ -135,6 +151,11 @@ export const tenantSchema = z
           .max(52)
           .default(4)
           .meta({ description: 'Full backups to keep; older ones and their WAL are expired.' }),
+        differentialRetention: z.number().int().min(1).max(365).optional().meta({
+          description:
+            'Differential backups to keep (pgBackRest repo1-retention-diff); default: kept until their full backup expires.',
+        }),
+        onDemand: onDemandBackupSchema.optional(),
       })
       .default({ fullSchedule: '0 1 * * 0', differentialSchedule: '0 1 * * 1-6', fullRetention: 4 }),
     pgBouncerReplicas: z
@@ -218,6 +239,9 @@ export const tenantSchema = z
         description:
           'Start a major version upgrade (PGO PGUpgrade): the cluster shuts down and pg_upgrade runs. Finish it by setting postgresVersion to `to` and removing this key (docs/runbooks/major-upgrade.md).',
       }),
+
+    restore: restoreSchema.optional(),
+    cloneFrom: cloneFromSchema.optional(),
     images: databaseImagesSchema
       .optional()
       .meta({ description: 'Image overrides for this tenant only (default: the environment images).' }),
@@ -242,6 +266,7 @@ export const tenantSchema = z
           });
         }
       }
+      checkStorageLimit(tenant, ctx);
       const parameters = tenant.parameters && typeof tenant.parameters === 'object' ? tenant.parameters : {};
       const badNames = Object.keys(parameters).filter(
         (name) => !/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/.test(name),
@@ -278,6 +303,28 @@ export const tenantSchema = z
     },
     { when: () => true },
   );
+
+/**
+ * The auto-grow ceiling must be above the requested size: PGO uses the limit as the request
+ * when the request is larger (PGO internal/controller/postgrescluster/autogrow.go
+ * `setVolumeSize`), and a limit equal to the request leaves nothing to grow into.
+ */
+function checkStorageLimit(
+  tenant: { storage?: unknown; storageLimit?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (typeof tenant.storage !== 'string' || typeof tenant.storageLimit !== 'string') {
+    return;
+  }
+  const [storage, limit] = [tenant.storage, tenant.storageLimit].map(parseQuantity);
+  if (storage !== undefined && limit !== undefined && limit <= storage) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['storageLimit'],
+      message: `expected more than storage (${tenant.storage}): the volumes grow from storage up to storageLimit`,
+    });
+  }
+}
 
 /**
  * What a tenant's instances are sized from, or undefined while the fields it needs are invalid.

@@ -92,6 +92,11 @@ function operatorValues(props: PostgresOperatorProps): Record<string, unknown> {
     replicas: 2,
     pgoControllerLeaseName: 'pgo-leader-election',
     debug: false,
+    // PGO grows a data volume towards `dataVolumeClaimSpec.resources.limits.storage` only with
+    // this gate on (off by default: internal/feature/features.go; autogrow.go `setVolumeSize`).
+    // The chart turns `features` into PGO_FEATURE_GATES (postgres-operator-examples
+    // helm/install/values.yaml, "Enable feature gates for PGO"). Without a limit it does nothing.
+    features: { AutoGrowVolumes: true },
     affinity: {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {

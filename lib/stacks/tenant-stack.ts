@@ -4,7 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
-import { passphraseNames } from '../../k8s/backup-passphrase-sync';
+import { cloneSourcePassphraseNames, passphraseNames } from '../../k8s/backup-passphrase-sync';
 import type { TenantPgAdminSettings } from '../../k8s/pgadmin';
 import { TenantDatabaseChart, tenantNamespace, tenantServiceNames } from '../../k8s/tenant-database-chart';
 import type { DatabaseImages, EnvironmentImages } from '../config/images-schema';
@@ -12,6 +12,7 @@ import type { TenantConfig } from '../config/tenant-schema';
 import { LOAD_BALANCER_LOG_PREFIX } from '../constructs/access-log-bucket';
 import { BackupPassphrase } from '../constructs/backup-passphrase';
 import { BACKUP_REPOSITORY_PATH, BackupStorage } from '../constructs/backup-storage';
+import { CloneSource, CloneSourceAccess } from '../constructs/clone-source-access';
 import type { ExternalSecretsOperator } from '../constructs/external-secrets';
 import type { PostgresOperator } from '../constructs/postgres-operator';
 import { READ_ONLY_PORT, READ_WRITE_PORT, TenantPrivateLink } from '../constructs/tenant-private-link';
@@ -47,6 +48,29 @@ export interface TenantStackProps extends EnvironmentStackProps {
   readonly platformCa: Construct;
   /** The tenant's pgAdmin (README, pgAdmin). @default - no pgAdmin */
   readonly pgAdmin?: TenantPgAdminSettings;
+  /**
+   * The repository the tenant is cloned from (`cloneFrom`), resolved by the environment.
+   * @default - not a clone
+   */
+  readonly cloneSource?: CloneSource;
+}
+
+/**
+ * Names of the exports of a tenant stack's retained backup resources, which a tenant cloned
+ * from it imports. Exported by every tenant stack, whether cloned from or not, so adding or
+ * removing a clone never changes the source stack; CloudFormation refuses to delete the source
+ * stack while a clone still imports them (docs/runbooks/restore-to-new-tenant.md).
+ */
+export function backupExportNames(stackName: string): {
+  readonly bucketName: string;
+  readonly kmsKeyArn: string;
+  readonly passphraseSecretArn: string;
+} {
+  return {
+    bucketName: `${stackName}-BackupBucket`,
+    kmsKeyArn: `${stackName}-BackupKeyArn`,
+    passphraseSecretArn: `${stackName}-BackupPassphraseSecret`,
+  };
 }
 
 /**
@@ -98,6 +122,16 @@ export class TenantStack extends EnvironmentStack {
       decommission: tenant.decommission,
     });
 
+    const cloneAccess = props.cloneSource
+      ? new CloneSourceAccess(this, 'CloneSource', {
+          cluster: props.cluster,
+          namespace,
+          backupRole: this.backup.role,
+          source: props.cloneSource,
+          readerServiceAccount: cloneSourcePassphraseNames(tenant.name).reader,
+        })
+      : undefined;
+
     const images = mergeImages(props.environmentImages, tenant.images);
     const chart = new TenantDatabaseChart(new cdk8s.App(), 'tenant', {
       tenant,
@@ -118,6 +152,15 @@ export class TenantStack extends EnvironmentStack {
         readerRoleArn: this.passphrase.readerRole.roleArn,
       },
       pgAdmin: props.pgAdmin,
+      cloneSource:
+        props.cloneSource && cloneAccess
+          ? {
+              bucketName: props.cloneSource.bucketName,
+              repositoryPath: props.cloneSource.repositoryPath,
+              passphraseSecretArn: props.cloneSource.passphraseSecretArn,
+              passphraseReaderRoleArn: cloneAccess.passphraseReaderRole.roleArn,
+            }
+          : undefined,
     });
     this.database = new eks.KubernetesManifest(this, 'Database', {
       cluster: props.cluster,
@@ -166,13 +209,21 @@ export class TenantStack extends EnvironmentStack {
           ? `${READ_WRITE_PORT} read-write, ${READ_ONLY_PORT} read-only`
           : `${READ_WRITE_PORT} read-write`,
     });
+    const exportNames = backupExportNames(this.stackName);
     new CfnOutput(this, 'BackupBucket', {
       description: 'pgBackRest repository bucket',
       value: this.backup.bucket.bucketName,
+      exportName: exportNames.bucketName,
+    });
+    new CfnOutput(this, 'BackupKeyArn', {
+      description: 'ARN of the KMS key encrypting the backups and the passphrase (retained)',
+      value: this.backup.key.keyArn,
+      exportName: exportNames.kmsKeyArn,
     });
     new CfnOutput(this, 'BackupPassphraseSecret', {
       description: 'ARN of the Secrets Manager secret holding the pgBackRest cipher passphrase (retained)',
       value: this.passphrase.secret.secretArn,
+      exportName: exportNames.passphraseSecretArn,
     });
   }
 }
