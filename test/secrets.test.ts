@@ -6,7 +6,8 @@
 import { createEnvironmentStacks } from '../lib/environment';
 import { manifestsOf } from './conformance/template-manifests';
 import { findSecrets } from './secret-scan';
-import { exampleConfig, newApp } from './util';
+import { withBackupOperations } from './fixtures/backup-operations';
+import { configWith, exampleConfig, newApp } from './util';
 
 test('no template or manifest of the example app contains secret material', () => {
   const app = newApp();
@@ -62,4 +63,25 @@ test("the backup passphrase's only trace in the app is how to generate it and wh
     .map((object: any) => object.spec.target.template.data);
   expect(templates).toEqual([{ 'cipher.conf': '[global]\nrepo1-cipher-pass={{ .passphrase }}\n' }]);
   expect(findSecrets(JSON.stringify(template.Outputs))).toEqual([]);
+});
+
+test('restores and clones add no secret material: the source passphrase is only named, like the own one', () => {
+  const app = newApp();
+  createEnvironmentStacks(app, configWith(withBackupOperations));
+  const assembly = app.synth();
+  const findings = assembly.stacks.flatMap((stack) => [
+    ...findSecrets(JSON.stringify(stack.template)).map((kind) => `${stack.stackName}: ${kind}`),
+    ...manifestsOf(stack.template).flatMap((manifest) =>
+      findSecrets(manifest.json).map((kind) => `${stack.stackName}/${manifest.logicalId}: ${kind}`),
+    ),
+  ]);
+  expect(findings).toEqual([]);
+  const [manifest] = manifestsOf(assembly.getStackByName('example-tenant-orders-copy').template);
+  const templates = manifest.objects
+    .filter((object) => object.kind === 'ExternalSecret')
+    .map((object: any) => object.spec.target.template.data);
+  expect(templates).toEqual([
+    { 'cipher.conf': '[global]\nrepo1-cipher-pass={{ .passphrase }}\n' },
+    { 'cipher.conf': '[global]\nrepo1-cipher-pass={{ .passphrase }}\n' },
+  ]);
 });

@@ -162,3 +162,8 @@ describe("the chart's CRDs, applied before the release on every chart version", 
     expect(inlined).toEqual([]);
   });
 });
+
+test('PGO runs with the AutoGrowVolumes feature gate, so a tenant storageLimit lets volumes grow', () => {
+  // Off by default (PGO internal/feature/features.go); the chart maps `features` to PGO_FEATURE_GATES.
+  expect(chart.values.features).toEqual({ AutoGrowVolumes: true });
+});
