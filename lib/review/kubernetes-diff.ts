@@ -98,6 +98,12 @@ export function diffObjects(before: KubernetesObject[], after: KubernetesObject[
  * `spec.resources.requests.storage: Forbidden: field can not be less than previous value`
  * (kubernetes/kubernetes pkg/apis/core/validation/validation.go, ValidatePersistentVolumeClaimUpdate),
  * so PGO cannot apply the smaller size and the tenant's deploy fails or stalls.
+ *
+ * With an auto-grow limit the volume may have grown past the request, up to the limit, and the
+ * spec never shows it (PGO keeps the grown size in status). A request below the grown size is
+ * fine: PGO requests the larger of the two (autogrow.go `getDesiredVolumeSize`). A limit that
+ * goes down or away is not: PGO then requests the new limit, or the bare request, which may be
+ * below the grown claim (autogrow.go `setVolumeSize`). So a lower ceiling is flagged too.
  */
 export function storageDecreases(before: KubernetesObject[], after: KubernetesObject[]): string[] {
   const afterByKey = new Map(after.map((object) => [objectKey(object), object]));
@@ -108,17 +114,28 @@ export function storageDecreases(before: KubernetesObject[], after: KubernetesOb
       if (!next) {
         return [];
       }
-      const sizesAfter = new Map(instanceStorage(next).map(({ set, storage }) => [set, storage]));
-      return instanceStorage(cluster).flatMap(({ set, storage: previous }) => {
+      const sizesAfter = new Map(instanceStorage(next).map((entry) => [entry.set, entry]));
+      return instanceStorage(cluster).flatMap(({ set, storage: previous, limit: previousLimit }) => {
         const current = sizesAfter.get(set);
-        const smaller =
-          current !== undefined && (parseQuantity(current) ?? 0) < (parseQuantity(previous) ?? 0);
-        return smaller
-          ? [
-              `${objectKey(cluster)} instance set ${set}: storage got ${current}, expected ${previous} or more ` +
-                `(the previous size): a PersistentVolumeClaim can grow but never shrink`,
-            ]
-          : [];
+        if (current === undefined) {
+          return [];
+        }
+        const bytes = (quantity: string | undefined) => (quantity ? (parseQuantity(quantity) ?? 0) : 0);
+        if (bytes(current.storage) < bytes(previous)) {
+          return [
+            `${objectKey(cluster)} instance set ${set}: storage got ${current.storage}, expected ${previous} or more ` +
+              `(the previous size): a PersistentVolumeClaim can grow but never shrink`,
+          ];
+        }
+        const ceiling = Math.max(bytes(current.storage), bytes(current.limit));
+        if (previousLimit !== undefined && ceiling < bytes(previousLimit)) {
+          return [
+            `${objectKey(cluster)} instance set ${set}: storage limit got ${current.limit ?? 'none'}, expected ` +
+              `${previousLimit} or more (the previous limit): the volume may have grown up to it, and a ` +
+              `PersistentVolumeClaim never shrinks`,
+          ];
+        }
+        return [];
       });
     });
 }
@@ -127,18 +144,28 @@ export function storageDecreases(before: KubernetesObject[], after: KubernetesOb
 interface InstanceSetStorage {
   readonly name?: string;
   readonly dataVolumeClaimSpec?: {
-    readonly resources?: { readonly requests?: { readonly storage?: unknown } };
+    readonly resources?: {
+      readonly requests?: { readonly storage?: unknown };
+      readonly limits?: { readonly storage?: unknown };
+    };
   };
 }
 
-/** The storage request of each instance set, by instance set name. */
-function instanceStorage(cluster: KubernetesObject): { set: string; storage: string }[] {
+/** The storage request and auto-grow limit of each instance set, by instance set name. */
+function instanceStorage(cluster: KubernetesObject): { set: string; storage: string; limit?: string }[] {
   const instances = (cluster.spec as { instances?: InstanceSetStorage[] } | undefined)?.instances ?? [];
   return instances
-    .map((instance, index) => ({
-      // An unnamed set is shown by its position in spec.instances.
-      set: typeof instance.name === 'string' && instance.name !== '' ? instance.name : `[${index}]`,
-      storage: instance.dataVolumeClaimSpec?.resources?.requests?.storage,
-    }))
-    .filter((entry): entry is { set: string; storage: string } => typeof entry.storage === 'string');
+    .map((instance, index) => {
+      const limit = instance.dataVolumeClaimSpec?.resources?.limits?.storage;
+      return {
+        // An unnamed set is shown by its position in spec.instances.
+        set: typeof instance.name === 'string' && instance.name !== '' ? instance.name : `[${index}]`,
+        storage: instance.dataVolumeClaimSpec?.resources?.requests?.storage,
+        limit: typeof limit === 'string' ? limit : undefined,
+      };
+    })
+    .filter(
+      (entry): entry is { set: string; storage: string; limit: string | undefined } =>
+        typeof entry.storage === 'string',
+    );
 }
