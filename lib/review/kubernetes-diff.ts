@@ -140,6 +140,34 @@ export function storageDecreases(before: KubernetesObject[], after: KubernetesOb
     });
 }
 
+/**
+ * Every PostgresCluster that existed without a data source and now has one. PGO reads
+ * `spec.dataSource` to bootstrap a cluster, and decides whether to by comparing its bootstrap
+ * id (`~pgo-bootstrap-<cluster>`) with the restore id in its status: an existing cluster never
+ * bootstrapped from a data source has another id there, so PGO stops every instance and
+ * restores the data source over its data (internal/controller/postgrescluster/cluster.go
+ * `reconcileDataSource`, pgbackrest.go `prepareForRestore`). A data-loss risk, not an error:
+ * replacing a tenant's data with another's may be meant.
+ */
+export function reseededClusters(before: KubernetesObject[], after: KubernetesObject[]): string[] {
+  const hasDataSource = (object: KubernetesObject) =>
+    (object.spec as { dataSource?: unknown } | undefined)?.dataSource !== undefined;
+  const existing = new Map(
+    before.filter((object) => object.kind === 'PostgresCluster').map((object) => [objectKey(object), object]),
+  );
+  return after
+    .filter((object) => object.kind === 'PostgresCluster' && hasDataSource(object))
+    .filter((object) => {
+      const previous = existing.get(objectKey(object));
+      return previous !== undefined && !hasDataSource(previous);
+    })
+    .map(
+      (object) =>
+        `${objectKey(object)} gets spec.dataSource: PGO re-bootstraps an existing cluster from it, replacing its data ` +
+        '(cloneFrom is for new tenants only)',
+    );
+}
+
 /** The fields of a PostgresCluster instance set the storage guard reads. */
 interface InstanceSetStorage {
   readonly name?: string;

@@ -11,6 +11,7 @@ import {
   ObjectChange,
   renderTokens,
   STATEFUL_KINDS,
+  reseededClusters,
   storageDecreases,
 } from './kubernetes-diff';
 import { immutableEffect, isStatefulType } from './stateful-resources';
@@ -61,6 +62,10 @@ export function reviewAssemblies(baseline: AssemblyTemplates, current: AssemblyT
     }
   }
   for (const stack of names) {
+    const objectsBefore = allObjects(baseline[stack]);
+    risks.push(
+      ...reseededClusters(objectsBefore, allObjects(current[stack])).map((risk) => `${stack}: ${risk}`),
+    );
     errors.push(...templateErrors(baseline[stack], current[stack]).map((error) => `${stack}: ${error}`));
   }
   return { stacks, risks, errors };
