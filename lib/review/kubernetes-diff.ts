@@ -168,6 +168,42 @@ export function reseededClusters(before: KubernetesObject[], after: KubernetesOb
     );
 }
 
+/** PGO's in-place restore annotation (internal/naming/annotations.go `PGBackRestRestore`). */
+const RESTORE_ANNOTATION = 'postgres-operator.crunchydata.com/pgbackrest-restore';
+
+/**
+ * Every PostgresCluster asked for a new in-place restore: a new `pgbackrest-restore` value with
+ * `spec.backups.pgbackrest.restore.enabled`. PGO then stops every instance and rewrites the
+ * data directory (pgbackrest.go `prepareForRestore`): data written after the target is lost.
+ * A data-loss risk the reviewer accepts with `--allow-data-loss`, never a silent PASS.
+ */
+export function inPlaceRestores(before: KubernetesObject[], after: KubernetesObject[]): string[] {
+  type Restorable = KubernetesObject & {
+    metadata?: { annotations?: Record<string, string> };
+    spec?: { backups?: { pgbackrest?: { restore?: { enabled?: boolean; options?: string[] } } } };
+  };
+  const previousIds = new Map(
+    (before as Restorable[])
+      .filter((object) => object.kind === 'PostgresCluster')
+      .map((object) => [objectKey(object), object.metadata?.annotations?.[RESTORE_ANNOTATION]]),
+  );
+  return (after as Restorable[])
+    .filter((object) => object.kind === 'PostgresCluster')
+    .flatMap((object) => {
+      const id = object.metadata?.annotations?.[RESTORE_ANNOTATION];
+      const restore = object.spec?.backups?.pgbackrest?.restore;
+      const existed = previousIds.has(objectKey(object));
+      if (!existed || !id || restore?.enabled !== true || previousIds.get(objectKey(object)) === id) {
+        return [];
+      }
+      const target = (restore.options ?? []).find((option) => option.startsWith('--target='));
+      return [
+        `${objectKey(object)} restores in place (${RESTORE_ANNOTATION}: ${id}${target ? `, ${target}` : ''}): ` +
+          'every instance stops and data written after the target is lost',
+      ];
+    });
+}
+
 /** The fields of a PostgresCluster instance set the storage guard reads. */
 interface InstanceSetStorage {
   readonly name?: string;

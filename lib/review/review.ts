@@ -11,6 +11,7 @@ import {
   ObjectChange,
   renderTokens,
   STATEFUL_KINDS,
+  inPlaceRestores,
   reseededClusters,
   storageDecreases,
 } from './kubernetes-diff';
@@ -62,10 +63,12 @@ export function reviewAssemblies(baseline: AssemblyTemplates, current: AssemblyT
     }
   }
   for (const stack of names) {
-    const objectsBefore = allObjects(baseline[stack]);
-    risks.push(
-      ...reseededClusters(objectsBefore, allObjects(current[stack])).map((risk) => `${stack}: ${risk}`),
-    );
+    const [objectsBefore, objectsAfter] = [allObjects(baseline[stack]), allObjects(current[stack])];
+    const objectRisks = [
+      ...reseededClusters(objectsBefore, objectsAfter),
+      ...inPlaceRestores(objectsBefore, objectsAfter),
+    ];
+    risks.push(...objectRisks.map((risk) => `${stack}: ${risk}`));
     errors.push(...templateErrors(baseline[stack], current[stack]).map((error) => `${stack}: ${error}`));
   }
   return { stacks, risks, errors };

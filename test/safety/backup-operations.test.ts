@@ -1,7 +1,8 @@
 /**
  * The backup, restore and storage-growth operations of test/safety/operations/backups.ts,
  * deployed step by step: each step is a valid configuration, and the review command (the same
- * rules `npm run review` applies) finds no data-loss risk and no error between steps.
+ * rules `npm run review` applies) finds no error between steps and no data-loss risk but the
+ * in-place restore itself, which it must name.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -47,6 +48,10 @@ describe.each(operations.map((operation) => [operation.name, operation] as const
       );
       previous = current;
     }
-    expect(findings).toEqual([]);
+    // An in-place restore rewrites the data on purpose: the review makes the reviewer accept it.
+    const accepted = operation.steps
+      .filter((step) => step.description.startsWith('Set restore'))
+      .map((step) => expect.stringMatching(new RegExp(`^${step.description}: .* restores in place`)));
+    expect(findings).toEqual(accepted);
   });
 });
