@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { validateConfig } from '../../lib/config/load';
 import { createEnvironmentStacks } from '../../lib/environment';
 import { AssemblyTemplates, readAssembly } from '../../lib/review/cloud-assembly';
+import { formatReview } from '../../lib/review/format';
 import { reviewAssemblies } from '../../lib/review/review';
 import { EXAMPLE_CONFIG_FILE, newApp } from '../util';
 import type { ConfigDocument } from './operation';
@@ -53,5 +54,31 @@ describe.each(operations.map((operation) => [operation.name, operation] as const
       .filter((step) => step.description.startsWith('Set restore'))
       .map((step) => expect.stringMatching(new RegExp(`^${step.description}: .* restores in place`)));
     expect(findings).toEqual(accepted);
+  });
+});
+
+describe('the runbooks show the review output their change produces', () => {
+  const ordersOf = (doc: ConfigDocument) => {
+    doc.tenants[0].backups ??= {};
+    return doc.tenants[0];
+  };
+  test.each<[string, string, (doc: ConfigDocument) => void]>([
+    [
+      'backups.md',
+      'an on-demand backup',
+      (doc) => (ordersOf(doc).backups.onDemand = { id: '2026-11-25-before-upgrade', type: 'full' }),
+    ],
+    [
+      'restore-in-place.md',
+      'an in-place restore',
+      (doc) => (ordersOf(doc).restore = { id: 'restore-1', targetTime: '2026-11-25T09:30:00Z' }),
+    ],
+    ['storage-growth.md', 'a storage limit', (doc) => (ordersOf(doc).storageLimit = '200Gi')],
+  ])('%s, for %s', (runbook, _, edit) => {
+    const doc = exampleDocument();
+    edit(doc);
+    const printed = formatReview(reviewAssemblies(baseline, assemblyOf(doc))).join('\n');
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'runbooks', runbook), 'utf8');
+    expect(text).toContain(`\`\`\`text\n${printed.trim()}\n\`\`\``);
   });
 });
