@@ -78,8 +78,9 @@ test('restores and clones add no secret material: the source passphrase is only 
   expect(findings).toEqual([]);
   const [manifest] = manifestsOf(assembly.getStackByName('example-tenant-orders-copy').template);
   const templates = manifest.objects
-    .filter((object) => object.kind === 'ExternalSecret')
+    .filter((object) => object.kind === 'ExternalSecret' && object.metadata.name.endsWith('-cipher'))
     .map((object: any) => object.spec.target.template.data);
+  // The clone's own passphrase and the source's, both only as ESO references.
   expect(templates).toEqual([
     { 'cipher.conf': '[global]\nrepo1-cipher-pass={{ .passphrase }}\n' },
     { 'cipher.conf': '[global]\nrepo1-cipher-pass={{ .passphrase }}\n' },

@@ -140,7 +140,8 @@ describe('cloneFrom', () => {
   });
 
   test('needs the major of a retained repository', () => {
-    const { postgresVersion: _, ...withoutMajor } = RETAINED;
+    const withoutMajor: Record<string, unknown> = { ...RETAINED };
+    delete withoutMajor.postgresVersion;
     expect(cloneOf({ retained: withoutMajor })).toEqual([
       expect.stringMatching(/^tenants\[2\]\.cloneFrom\.retained\.postgresVersion: missing/),
     ]);
