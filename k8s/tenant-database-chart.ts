@@ -301,20 +301,13 @@ export class TenantDatabaseChart extends Chart {
             jobs: { resources: guaranteed(SIDECAR_SIZES.backupJob) },
           },
         },
-        ...(props.cloneSource
-          ? {
-              dataSource: cloneDataSource(
-                tenant,
-                {
-                  bucketName: props.cloneSource.bucketName,
-                  repositoryPath: props.cloneSource.repositoryPath,
-                  cipherSecretName: cloneSecrets.secret,
-                  region: props.region,
-                },
-                restorePlacement,
-              ),
-            }
-          : {}),
+        dataSource: props.cloneSource
+          ? cloneDataSource(
+              tenant,
+              { ...props.cloneSource, cipherSecretName: cloneSecrets.secret, region: props.region },
+              restorePlacement,
+            )
+          : undefined,
         proxy: {
           pgBouncer: {
             replicas: tenant.pgBouncerReplicas,

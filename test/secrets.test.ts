@@ -78,7 +78,7 @@ test('restores and clones add no secret material: the source passphrase is only 
   expect(findings).toEqual([]);
   const [manifest] = manifestsOf(assembly.getStackByName('example-tenant-orders-copy').template);
   const templates = manifest.objects
-    .filter((object) => object.kind === 'ExternalSecret' && object.metadata.name.endsWith('-cipher'))
+    .filter((object) => object.kind === 'ExternalSecret' && object.metadata?.name?.endsWith('-cipher'))
     .map((object: any) => object.spec.target.template.data);
   // The clone's own passphrase and the source's, both only as ESO references.
   expect(templates).toEqual([
