@@ -144,10 +144,12 @@ describe('logical IDs of stateful resources', () => {
       'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartPrometheusOperatorCrdsA5C63A3A',
       'Custom::AWSCDK-EKS-HelmChart PostgresOperatorChart01690BC2',
       'Custom::AWSCDK-EKS-HelmChart PrometheusOperatorChart251A4160',
+      'Custom::AWSCDK-EKS-HelmChart WebUisExternalDnsChart3A2A3F7B',
       'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterMonitoring8D61ABCC',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterPlatformCa4FA46A1C',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterStorageClassFF7C6EFF',
+      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterWebUiIngressF30BBA39',
       'Custom::AWSCDK-EKS-KubernetesResource exampleplatformKubernetesClusterF8B27B7CAlbControlleralbsamanifestalbsaServiceAccountResource98B0A465',
     ]);
   });

@@ -16,6 +16,7 @@ import { checkBackupAlertAge, monitoringSchema } from './monitoring-schema';
 import { pgAdminSchema } from './pgadmin-schema';
 import { tenantSchema } from './tenant-schema';
 import { checkCloneSources } from './backup-schema';
+import { webUiSchema } from './web-ui-schema';
 import { checkCeilings, quotasSchema } from './ceilings';
 
 /** Stages change how strict some rules are: only `development` may run without cluster admins. */
@@ -184,6 +185,7 @@ const environmentShape = z.strictObject({
     description:
       "Optional: a pgAdmin in every tenant namespace that discovers the tenant's cluster (README, pgAdmin).",
   }),
+  webUis: webUiSchema,
   tenants: z
     .array(tenantSchema)
     .default([])

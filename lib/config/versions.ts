@@ -151,3 +151,14 @@ export const CERT_MANAGER_CHART = {
   chart: 'cert-manager',
   version: 'v1.21.1',
 } as const;
+
+/**
+ * external-dns, from its project's Helm repository: it writes the web UIs' hostnames into the
+ * configured Route 53 zone. Chart 1.21.1 ships external-dns 0.21.0; its values.schema.json is
+ * in ../shared/schemas/helm-values (see its SOURCES.md).
+ */
+export const EXTERNAL_DNS_CHART = {
+  repository: 'https://kubernetes-sigs.github.io/external-dns/',
+  chart: 'external-dns',
+  version: '1.21.1',
+} as const;

@@ -15,6 +15,7 @@ import {
   ALB_CONTROLLER_VERSION,
   CERT_MANAGER_CHART,
   CLUSTER_AUTOSCALER_CHART,
+  EXTERNAL_DNS_CHART,
   EXTERNAL_SECRETS_CHART,
   KUBE_PROMETHEUS_STACK_CHART,
   KUBERNETES_RELEASES,
@@ -33,6 +34,7 @@ import { NodePool } from '../constructs/node-pool';
 import { PlatformNetwork } from '../constructs/platform-network';
 import { PostgresOperator } from '../constructs/postgres-operator';
 import { PrometheusOperator } from '../constructs/prometheus-operator';
+import { WebUiAccess } from '../constructs/web-ui-access';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 
 /** Properties of {@link PlatformStack}. */
@@ -61,6 +63,8 @@ export class PlatformStack extends EnvironmentStack {
   readonly certManager: CertManager;
   /** The platform CA and its ClusterIssuer; tenant certificates are applied after it. */
   readonly platformCa: eks.KubernetesManifest;
+  /** The web UIs' ALB ingress, certificate and DNS, when the config has `webUis`. */
+  readonly webUiAccess?: WebUiAccess;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -68,7 +72,8 @@ export class PlatformStack extends EnvironmentStack {
     const release = KUBERNETES_RELEASES[config.cluster.kubernetesVersion];
 
     const logKey = new LogEncryptionKey(this, 'LogEncryptionKey').key;
-    this.accessLogBucket = new AccessLogBucket(this, 'AccessLogs').logTarget;
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs');
+    this.accessLogBucket = accessLogs.logTarget;
     this.network = new PlatformNetwork(this, 'Network', {
       logKey,
       vpcCidr: config.network.vpcCidr,
@@ -200,6 +205,20 @@ export class PlatformStack extends EnvironmentStack {
       nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
     });
     prometheusOperator.chart.node.addDependency(monitoring, ...systemPool.nodegroups);
+
+    if (config.webUis) {
+      this.webUiAccess = new WebUiAccess(this, 'WebUis', {
+        cluster: this.cluster,
+        config: config.webUis,
+        environmentName: config.name,
+        vpcCidr: config.network.vpcCidr,
+        accessLogBucket: accessLogs.bucket,
+        certManagerChart: this.certManager.chart,
+        externalDnsChart: EXTERNAL_DNS_CHART,
+        nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
+      });
+      this.webUiAccess.externalDns.chart.node.addDependency(...systemPool.nodegroups);
+    }
 
     new CfnOutput(this, 'ClusterName', {
       description: 'Name of the EKS cluster',
