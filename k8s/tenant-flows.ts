@@ -11,6 +11,7 @@ import {
   PGBACKREST_PORT,
   POSTGRES_PORT,
 } from './tenant-network-policies';
+import { WEB_UIS, WebUiName } from './web-uis';
 
 /** Who opens or receives a connection. Roles prefixed `other-tenant-` belong to another tenant. */
 export type FlowRole =
@@ -36,7 +37,12 @@ export type FlowRole =
   | 'kube-system-pod'
   | 'vpc-pod'
   | 'internet'
-  | 'instance-metadata';
+  | 'instance-metadata'
+  | WebUiName
+  | 'external-dns'
+  | 'cert-manager'
+  | 'route53'
+  | 'pod-identity-agent';
 
 /**
  * How the client addresses the destination, which decides how the VPC CNI checks egress:
@@ -243,6 +249,58 @@ export const NEEDED_FLOWS: readonly TenantFlow[] = [
           : 'pgbackrest/pgbackrest src/storage/s3/storage.c S3_STS_HOST',
     })),
   ),
+  ...(Object.entries(WEB_UIS) as [WebUiName, (typeof WEB_UIS)[WebUiName]][]).map(
+    ([name, ui]): TenantFlow => ({
+      from: 'web-ui-load-balancer',
+      to: name,
+      port: ui.port,
+      protocol: 'TCP',
+      addressing: 'pod IP',
+      purpose: `${name} through the web UI ALB (requests and health checks), from an ALB address in the private subnets`,
+      source: 'k8s/web-ui-ingress-chart.ts: target-type ip, subnets aws-cdk:subnet-name Private',
+    }),
+  ),
+  ...(['external-dns', 'cert-manager'] as const).flatMap((from): TenantFlow[] => [
+    {
+      from,
+      to: 'pod-identity-agent',
+      port: 80,
+      protocol: 'TCP',
+      addressing: 'external',
+      purpose: "AWS credentials from the node's EKS Pod Identity agent (169.254.170.23), not STS",
+      source: 'EKS User Guide, "EKS Pod Identity": AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    },
+    {
+      from,
+      to: 'route53',
+      port: HTTPS_PORT,
+      protocol: 'TCP',
+      addressing: 'external',
+      purpose:
+        from === 'external-dns'
+          ? 'the web UI hostnames in the configured zone'
+          : 'DNS-01 TXT records (only with webUis.acme)',
+      source: 'route53.amazonaws.com (global endpoint), through NAT',
+    },
+  ]),
+  ...(['UDP', 'TCP'] as const).map((protocol): TenantFlow => ({
+    from: 'cert-manager',
+    to: 'internet',
+    port: 53,
+    protocol,
+    addressing: 'external',
+    purpose: "DNS-01 self-check against the zone's authoritative name servers (only with webUis.acme)",
+    source: 'cert-manager docs, "DNS01": --dns01-recursive-nameservers-only is off by default',
+  })),
+  {
+    from: 'cert-manager',
+    to: 'internet',
+    port: HTTPS_PORT,
+    protocol: 'TCP',
+    addressing: 'external',
+    purpose: 'the ACME server (only with webUis.acme)',
+    source: 'webUis.acme.server',
+  },
 ];
 
 /** Flows that must be denied. */
@@ -404,6 +462,15 @@ export const FORBIDDEN_FLOWS: readonly TenantFlow[] = [
     purpose: 'pgAdmin needs PostgreSQL and DNS only (PGO mounts no API token into it)',
     source: 'egress',
   })),
+  {
+    from: 'web-ui-load-balancer',
+    to: 'pgbouncer',
+    port: POSTGRES_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: 'the web UI ALB reaching a database: it lives outside the load balancer subnets tenants admit',
+    source: 'isolation',
+  },
 ];
 
 /** The flow tables as Markdown, as the README's "Network" section shows them. */

@@ -172,8 +172,6 @@ function clusterModel(policies: NetworkPolicyObject[]): {
   const roles: Record<FlowRole, Pod | { ip: string }> = {
     ...own.pods,
     'load-balancer': { ip: '10.40.12.7' },
-    // An address of the ALB in one of the VPC's subnets.
-    'web-ui-load-balancer': { ip: '10.40.1.20' },
     operator: systemPod('pgo-0', 'postgres-operator', { 'app.kubernetes.io/name': 'pgo' }, '10.40.64.101'),
     monitoring: systemPod('prometheus-0', 'monitoring', { app: 'prometheus' }, '10.40.128.102'),
     node: { ip: own.pods.primary.nodeIp },
@@ -193,6 +191,15 @@ function clusterModel(policies: NetworkPolicyObject[]): {
     'vpc-pod': systemPod('web-0', 'default', { app: 'web' }, '10.40.192.104'),
     internet: { ip: '93.184.216.34' },
     'instance-metadata': { ip: '169.254.169.254' },
+    // An internal ALB takes addresses in the private subnets (k8s/web-ui-ingress-chart.ts).
+    'web-ui-load-balancer': { ip: '10.40.64.200' },
+    grafana: systemPod('grafana-0', 'monitoring', { app: 'grafana' }, '10.40.128.110'),
+    prometheus: systemPod('prometheus-ui-0', 'monitoring', { app: 'prometheus-ui' }, '10.40.128.111'),
+    alertmanager: systemPod('alertmanager-0', 'monitoring', { app: 'alertmanager' }, '10.40.128.112'),
+    'external-dns': systemPod('external-dns-0', 'external-dns', { app: 'external-dns' }, '10.40.64.114'),
+    'cert-manager': systemPod('cert-manager-0', 'cert-manager', { app: 'cert-manager' }, '10.40.64.115'),
+    route53: { ip: '52.46.150.10' },
+    'pod-identity-agent': { ip: '169.254.170.23' },
   };
   const namespaces = [
     'tenant-orders',
@@ -201,6 +208,8 @@ function clusterModel(policies: NetworkPolicyObject[]): {
     'postgres-operator',
     'monitoring',
     'default',
+    'external-dns',
+    'cert-manager',
   ];
   const pods = Object.values(roles).filter((r): r is Pod => 'name' in r);
   pods.push(...Object.values(other.pods).filter((p) => !pods.includes(p)));

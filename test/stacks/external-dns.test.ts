@@ -148,10 +148,11 @@ describe('external-dns', () => {
 });
 
 describe('the ACME issuer', () => {
-  const issuer = () =>
+  const isAcmeIssuer = (o: any) => o.kind === 'ClusterIssuer' && o.metadata.name === 'acme';
+  const issuer = (): any =>
     manifestsOf(json, describeToken)
       .flatMap((m) => m.objects)
-      .find((o) => o.kind === 'ClusterIssuer' && o.metadata.name === 'acme');
+      .find(isAcmeIssuer);
 
   test('answers DNS-01 challenges in the configured zone, with the configured account and server', () => {
     expect(issuer().spec).toEqual({
@@ -199,9 +200,7 @@ describe('the ACME issuer', () => {
     )![0];
     const dependsOn: string[] = json.Resources[certManager].DependsOn ?? [];
     expect(dependsOn.some((id) => id.startsWith('WebUisAcmeIssuerIdentityAssociation'))).toBe(true);
-    const issuerManifest = manifestsOf(json).find((m) =>
-      m.objects.some((o) => o.kind === 'ClusterIssuer' && o.metadata.name === 'acme'),
-    )!;
+    const issuerManifest = manifestsOf(json).find((m) => m.objects.some(isAcmeIssuer))!;
     expect(json.Resources[issuerManifest.logicalId].DependsOn).toContain(certManager);
   });
 
