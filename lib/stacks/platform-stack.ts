@@ -218,6 +218,8 @@ export class PlatformStack extends EnvironmentStack {
         nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
       });
       this.webUiAccess.externalDns.chart.node.addDependency(...systemPool.nodegroups);
+      // The Ingresses go into the UIs' namespaces: the monitoring one comes with its chart.
+      this.webUiAccess.ingress.manifest.node.addDependency(monitoring);
     }
 
     new CfnOutput(this, 'ClusterName', {

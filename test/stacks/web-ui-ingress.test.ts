@@ -247,6 +247,11 @@ test('the manifest is applied once the AWS Load Balancer Controller (its CRD and
   expect(dependsOn.some((id) => /AlbController/.test(id))).toBe(true);
 });
 
+test('the manifest is applied after the monitoring namespace its Ingresses go into', () => {
+  const dependsOn: string[] = example.json.Resources[example.manifestId].DependsOn ?? [];
+  expect(dependsOn.some((id) => /^KubernetesClusterMonitoring/.test(id))).toBe(true);
+});
+
 test("the access log bucket lets the region's Elastic Load Balancing account write ALB logs under alb/ only", () => {
   const policy = Object.values(example.json.Resources).find(
     (r: any) => r.Type === 'AWS::S3::BucketPolicy',
