@@ -1,4 +1,5 @@
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { CfnOutput } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -54,15 +55,23 @@ export class WebUiAccess extends Construct {
       zoneName: config.hostedZone.name,
     });
 
+    const hostnames = webUiHostnames(config);
     this.ingress = new WebUiIngress(this, 'Ingress', {
       cluster: props.cluster,
       hostedZone,
-      hostnames: webUiHostnames(config),
+      hostnames,
       scheme: config.scheme,
       inboundCidrs: config.inboundCidrs.length > 0 ? config.inboundCidrs : [props.vpcCidr],
       subnetTags: albSubnetTags(config.scheme),
       accessLogBucket: props.accessLogBucket,
       oidc: config.oidc,
+    });
+
+    new CfnOutput(this, 'Urls', {
+      description: `The web UIs (${config.scheme} ALB; DNS records appear once external-dns has run)`,
+      value: Object.values(hostnames)
+        .map((hostname) => `https://${hostname}`)
+        .join(' '),
     });
 
     this.externalDns = new ExternalDns(this, 'ExternalDns', {

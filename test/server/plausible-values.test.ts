@@ -15,6 +15,7 @@ const tenant: SynthesizedStack = {
       NamedRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'backup', Path: '/tenants/' } },
       ReadWriteTargets: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} },
       PrivateLinkSecurityGroup: { Type: 'AWS::EC2::SecurityGroup', Properties: {} },
+      Certificate: { Type: 'AWS::CertificateManager::Certificate', Properties: {} },
       Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
       Cluster: {
         Type: 'AWS::EKS::Cluster',
@@ -57,6 +58,12 @@ describe('plausible values for CloudFormation tokens', () => {
   test("a target group Ref is a target group ARN in the stack's region, its name at most 32 characters", () => {
     expect(render({ Ref: 'ReadWriteTargets' })).toMatch(
       /^arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/,
+    );
+  });
+
+  test("a certificate Ref is an ACM certificate ARN in the stack's region", () => {
+    expect(render({ Ref: 'Certificate' })).toMatch(
+      /^arn:aws:acm:eu-west-1:111111111111:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/,
     );
   });
 

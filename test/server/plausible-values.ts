@@ -147,6 +147,8 @@ const RETURN_VALUES: Record<string, ReturnValues> = {
     // Where the template sets none, EKS picks 10.100.0.0/16 or 172.20.0.0/16 (EKS API, KubernetesNetworkConfigRequest).
     'KubernetesNetworkConfig.ServiceIpv4Cidr': () => '172.20.0.0/16',
   },
+  // ACM User Guide: certificate ARNs are arn:aws:acm:<region>:<account>:certificate/<uuid>.
+  'AWS::CertificateManager::Certificate': { Ref: (r) => arn(r, 'acm', `certificate/${uuid(r)}`) },
   'AWS::EC2::VPCEndpointService': {
     Ref: (r) => `vpce-svc-${hex(r, 17)}`,
     ServiceId: (r) => `vpce-svc-${hex(r, 17)}`,

@@ -265,6 +265,28 @@ test("the access log bucket lets the region's Elastic Load Balancing account wri
   expect(JSON.stringify(statement.Resource)).toContain('/alb/AWSLogs/111111111111/*');
 });
 
+test('an output lists the UI addresses', () => {
+  expect(Object.values(example.template.findOutputs('*')).map((o: any) => o.Value)).toContain(
+    'https://grafana.ops.example.com https://prometheus.ops.example.com https://alertmanager.ops.example.com https://pgadmin.ops.example.com',
+  );
+});
+
+test('in a Region opened since August 2022, the log delivery service writes the ALB logs', () => {
+  const melbourne = synth(
+    configWith((doc) => {
+      doc.region = 'ap-southeast-4';
+      doc.availabilityZones = ['ap-southeast-4a', 'ap-southeast-4b', 'ap-southeast-4c'];
+    }),
+  );
+  const policy = Object.values(melbourne.json.Resources).find(
+    (r: any) => r.Type === 'AWS::S3::BucketPolicy',
+  ) as any;
+  const statement = policy.Properties.PolicyDocument.Statement.find(
+    (s: any) => s.Sid === 'AlbAccessLogDelivery',
+  );
+  expect(statement.Principal).toEqual({ Service: 'logdelivery.elasticloadbalancing.amazonaws.com' });
+});
+
 describe('without webUis', () => {
   let bare: Synthesized;
   beforeAll(() => {
