@@ -9,7 +9,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { WEB_UIS, WebUiName } from './web-uis';
+import { WEB_UIS, WebUi, WebUiName } from './web-uis';
 
 /** The controller that implements the class (the AWS Load Balancer Controller's name for ALBs). */
 export const ALB_INGRESS_CONTROLLER = 'ingress.k8s.aws/alb';
@@ -151,38 +151,69 @@ export class WebUiIngressChart extends Chart {
       },
     });
 
-    for (const [name, ui] of Object.entries(WEB_UIS) as [WebUiName, (typeof WEB_UIS)[WebUiName]][]) {
-      new k8s.KubeIngress(this, name, {
-        metadata: {
-          name: ui.serviceName,
-          namespace: ui.namespace,
-          annotations: webUiAnnotations(name, props),
-        },
-        spec: {
-          ingressClassName: WEB_UI_INGRESS.ingressClass,
-          rules: [
-            {
-              // The ALB routes on it, and external-dns publishes it (source "ingress": spec.rules[].host).
-              host: props.hostnames[name],
-              http: {
-                paths: [
-                  {
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: { service: { name: ui.serviceName, port: { number: ui.port } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
+    for (const [name, ui] of Object.entries(WEB_UIS) as [WebUiName, WebUi][]) {
+      new WebUiRoute(this, name, {
+        ui,
+        hostname: props.hostnames[name],
+        healthCheckPath: WEB_UI_HEALTH_CHECK_PATHS[name],
+        certificateArn: props.certificateArn,
+        oidc: props.oidc,
       });
     }
   }
 }
 
+/** Properties of {@link WebUiRoute}. */
+export interface WebUiRouteProps {
+  /** The UI: its namespace, Service and port. */
+  readonly ui: WebUi;
+  /** The hostname the ALB routes to it, and external-dns publishes. */
+  readonly hostname: string;
+  /** A path that answers 200 without a login. */
+  readonly healthCheckPath: string;
+  /** ARN of an ACM certificate that covers the hostname. */
+  readonly certificateArn: string;
+  /**
+   * Log in through an identity provider first.
+   * @default - no authentication at the load balancer
+   */
+  readonly oidc?: WebUiOidc;
+}
+
+/**
+ * One UI's Ingress in the web UI group: its own namespace, host and target group, on the
+ * shared ALB. A chart of another stack can add one for a UI it creates.
+ */
+export class WebUiRoute extends Construct {
+  constructor(scope: Construct, id: string, props: WebUiRouteProps) {
+    super(scope, id);
+    const { ui } = props;
+    new k8s.KubeIngress(this, 'Ingress', {
+      metadata: { name: ui.serviceName, namespace: ui.namespace, annotations: webUiAnnotations(props) },
+      spec: {
+        ingressClassName: WEB_UI_INGRESS.ingressClass,
+        rules: [
+          {
+            // The ALB routes on it, and external-dns publishes it (source "ingress": spec.rules[].host).
+            host: props.hostname,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: ui.serviceName, port: { number: ui.port } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  }
+}
+
 /** The annotations of one UI's Ingress. */
-export function webUiAnnotations(name: WebUiName, props: WebUiIngressChartProps): Record<string, string> {
+export function webUiAnnotations(props: WebUiRouteProps): Record<string, string> {
   const annotations: Record<string, string> = {
     // HTTPS on 443; port 80 exists only to redirect (ssl-redirect: "every HTTP listener will be
     // configured with default action which redirects to HTTPS").
@@ -192,7 +223,7 @@ export function webUiAnnotations(name: WebUiName, props: WebUiIngressChartProps)
     // Straight to the pod IPs: the UIs' Services stay ClusterIP, and NetworkPolicies see the ALB's address.
     [`${ANNOTATION}target-type`]: 'ip',
     [`${ANNOTATION}backend-protocol`]: 'HTTP',
-    [`${ANNOTATION}healthcheck-path`]: WEB_UI_HEALTH_CHECK_PATHS[name],
+    [`${ANNOTATION}healthcheck-path`]: props.healthCheckPath,
     [`${ANNOTATION}success-codes`]: '200',
   };
   if (props.oidc) {
