@@ -21,6 +21,8 @@ import { DATABASE_STORAGE_CLASS } from './storage-class-chart';
 import { TargetGroupBinding } from './target-group-binding';
 import { POSTGRES_PORT, TenantNetworkPolicies } from './tenant-network-policies';
 import { TenantTls } from './tenant-tls';
+import { WebUiRoute, type WebUiRouteSettings } from './web-ui-ingress-chart';
+import { tenantPgAdminUi, WEB_UI_NAMESPACE_LABEL } from './web-uis';
 import type { DatabaseImages } from '../lib/config/images-schema';
 import { postgresValue } from '../lib/config/postgres-parameter-rules';
 import { instanceSize, type TenantConfig } from '../lib/config/tenant-schema';
@@ -131,6 +133,11 @@ export interface TenantDatabaseChartProps {
   readonly certificateIssuer?: string;
   /** The tenant's pgAdmin (k8s/pgadmin.ts). @default - no pgAdmin */
   readonly pgAdmin?: TenantPgAdminSettings;
+  /**
+   * The route of the tenant's pgAdmin on the web UI ALB (k8s/web-ui-ingress-chart.ts).
+   * @default - none: pgAdmin is reached with kubectl port-forward
+   */
+  readonly pgAdminRoute?: WebUiRouteSettings;
 }
 
 /**
@@ -155,6 +162,8 @@ export class TenantDatabaseChart extends Chart {
           'pod-security.kubernetes.io/enforce': 'baseline',
           'pod-security.kubernetes.io/warn': 'restricted',
           ...POD_READINESS_GATE_LABEL,
+          // Its pgAdmin is routed from the web UI ALB.
+          ...(props.pgAdminRoute ? WEB_UI_NAMESPACE_LABEL : {}),
         },
       },
     });
@@ -357,6 +366,9 @@ export class TenantDatabaseChart extends Chart {
     // Prometheus in MONITORING_NAMESPACE scrapes the exporters; allow-metrics-scraping admits it.
     new PostgresExporterMonitor(this, 'ExporterMonitor', { namespace, clusterName: tenant.name });
 
+    if (props.pgAdmin && props.pgAdminRoute) {
+      new WebUiRoute(this, 'PgAdminRoute', { ui: tenantPgAdminUi(tenant.name), ...props.pgAdminRoute });
+    }
     if (props.pgAdmin) {
       new TenantPgAdmin(this, 'PgAdmin', {
         ...props.pgAdmin,

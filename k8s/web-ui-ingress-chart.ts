@@ -9,7 +9,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { WEB_UIS, WebUi, WebUiName } from './web-uis';
+import { WEB_UI_NAMESPACE_LABEL, WEB_UIS, WebUi, WebUiName } from './web-uis';
 
 /** The controller that implements the class (the AWS Load Balancer Controller's name for ALBs). */
 export const ALB_INGRESS_CONTROLLER = 'ingress.k8s.aws/alb';
@@ -81,9 +81,7 @@ export interface IngressClassParamsSpec {
   readonly inboundCIDRs: string[];
   readonly sslPolicy: string;
   readonly subnets: { readonly tags: Record<string, string[]> };
-  readonly namespaceSelector: {
-    readonly matchExpressions: { readonly key: string; readonly operator: 'In'; readonly values: string[] }[];
-  };
+  readonly namespaceSelector: { readonly matchLabels: Record<string, string> };
   readonly loadBalancerAttributes: { readonly key: string; readonly value: string }[];
   readonly tags: { readonly key: string; readonly value: string }[];
 }
@@ -112,7 +110,6 @@ export class WebUiIngressChart extends Chart {
   constructor(scope: Construct, id: string, props: WebUiIngressChartProps) {
     super(scope, id, { labels: { 'postgres-platform/component': 'web-ui-ingress' } });
 
-    const namespaces = [...new Set(Object.values(WEB_UIS).map((ui) => ui.namespace))].sort();
     new IngressClassParams(this, 'Params', {
       name: WEB_UI_INGRESS.ingressClass,
       spec: {
@@ -126,9 +123,7 @@ export class WebUiIngressChart extends Chart {
         subnets: { tags: props.subnetTags },
         // Only the UIs' namespaces may join the group: an Ingress in the group can add rules
         // to the shared ALB (annotations.md, IngressGroup, "Security Risk").
-        namespaceSelector: {
-          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: namespaces }],
-        },
+        namespaceSelector: { matchLabels: { ...WEB_UI_NAMESPACE_LABEL } },
         loadBalancerAttributes: [
           { key: 'access_logs.s3.enabled', value: 'true' },
           { key: 'access_logs.s3.bucket', value: props.accessLogBucketName },
@@ -169,8 +164,11 @@ export interface WebUiRouteProps {
   readonly ui: WebUi;
   /** The hostname the ALB routes to it, and external-dns publishes. */
   readonly hostname: string;
-  /** A path that answers 200 without a login. */
-  readonly healthCheckPath: string;
+  /**
+   * A path that answers 200 without a login.
+   * @default - the UI's own `healthCheckPath`, else `/`
+   */
+  readonly healthCheckPath?: string;
   /** ARN of an ACM certificate that covers the hostname. */
   readonly certificateArn: string;
   /**
@@ -179,6 +177,9 @@ export interface WebUiRouteProps {
    */
   readonly oidc?: WebUiOidc;
 }
+
+/** A route's settings besides the UI itself: what a stack that runs a UI is given. */
+export type WebUiRouteSettings = Omit<WebUiRouteProps, 'ui'>;
 
 /**
  * One UI's Ingress in the web UI group: its own namespace, host and target group, on the
@@ -223,7 +224,7 @@ export function webUiAnnotations(props: WebUiRouteProps): Record<string, string>
     // Straight to the pod IPs: the UIs' Services stay ClusterIP, and NetworkPolicies see the ALB's address.
     [`${ANNOTATION}target-type`]: 'ip',
     [`${ANNOTATION}backend-protocol`]: 'HTTP',
-    [`${ANNOTATION}healthcheck-path`]: props.healthCheckPath,
+    [`${ANNOTATION}healthcheck-path`]: props.healthCheckPath ?? props.ui.healthCheckPath ?? '/',
     [`${ANNOTATION}success-codes`]: '200',
   };
   if (props.oidc) {

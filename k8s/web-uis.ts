@@ -41,6 +41,12 @@ export const WEB_UIS = {
 export type WebUiName = keyof typeof WEB_UIS;
 
 /**
+ * The label of the namespaces whose Ingresses may join the web UI ALB's group (its
+ * IngressClassParams `namespaceSelector`): the namespace of every UI carries it.
+ */
+export const WEB_UI_NAMESPACE_LABEL = { 'postgres-platform/web-ui-ingress': 'allowed' } as const;
+
+/**
  * The pgAdmin of one tenant. Not in {@link WEB_UIS}: PGO's pgAdmin discovers PostgresClusters
  * in its own namespace only (PGO internal/controller/standalone_pgadmin/related.go,
  * getClustersForPGAdmin lists `client.InNamespace(pgAdmin.Namespace)`), and each tenant has

@@ -61,6 +61,9 @@ export function createEnvironmentStacks(scope: Stage, config: EnvironmentConfig)
           }
         : undefined,
       cloneSource: cloneSourceOf(tenant, (name) => tenantStackName(config.name, name)),
+      pgAdminRoute: config.pgAdmin.enabled
+        ? platform.webUiAccess?.tenantPgAdminRoute(tenant.name)
+        : undefined,
     });
   }
   for (const tenant of config.tenants) {

@@ -2,6 +2,7 @@ import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_PORT_NAME, PlatformAlertmanager } from './alertmanager';
+import { WEB_UI_NAMESPACE_LABEL } from '../web-uis';
 import { PLATFORM_MONITORING_LABELS } from './labels';
 import { MonitoringNetworkPolicies } from './network-policies';
 import { postgresAlertRules, RuleGroup } from './postgres-alerts';
@@ -50,6 +51,8 @@ export class MonitoringChart extends Chart {
         labels: {
           'pod-security.kubernetes.io/enforce': 'baseline',
           'pod-security.kubernetes.io/warn': 'restricted',
+          // Grafana, Prometheus and Alertmanager are routed from the web UI ALB.
+          ...WEB_UI_NAMESPACE_LABEL,
         },
       },
     });

@@ -40,7 +40,7 @@ const oidcSchema = z.strictObject({
     })
     .meta({
       description:
-        'NAME of a Kubernetes Secret with keys clientID and clientSecret, created by you in each UI namespace (monitoring, pgadmin). Never the values.',
+        'NAME of a Kubernetes Secret with keys clientID and clientSecret, created by you in each UI namespace (monitoring, and tenant-<t> for the pgAdmin of each tenant). Never the values.',
     }),
   scope: z
     .string()

@@ -1,9 +1,9 @@
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { CfnOutput } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { WEB_UI_INGRESS } from '../../k8s/web-ui-ingress-chart';
+import { WEB_UI_INGRESS, type WebUiRouteSettings } from '../../k8s/web-ui-ingress-chart';
+import { tenantPgAdminUi } from '../../k8s/web-uis';
 import { ACME_SERVERS, webUiHostnames, WebUiConfig } from '../config/web-ui-schema';
 import { AcmeIssuer } from './acme-issuer';
 import { ExternalDns } from './external-dns';
@@ -39,8 +39,15 @@ export interface WebUiAccessProps {
  * hostnames and, when configured, an ACME issuer. Only created when the config has `webUis`.
  */
 export class WebUiAccess extends Construct {
+  /** The domain of the UIs. */
+  private readonly domain: string;
+  /** OIDC at the ALB, if configured. */
+  private readonly oidc?: WebUiConfig['oidc'];
+
   /** The ALB ingress and its certificate. */
   readonly ingress: WebUiIngress;
+  /** The addresses of the platform UIs. */
+  readonly urls: string[];
   /** external-dns. */
   readonly externalDns: ExternalDns;
   /** The ACME issuer, when configured. */
@@ -49,6 +56,8 @@ export class WebUiAccess extends Construct {
   constructor(scope: Construct, id: string, props: WebUiAccessProps) {
     super(scope, id);
     const { config } = props;
+    this.domain = config.domain;
+    this.oidc = config.oidc;
     // Both attributes from the config: synthesis looks nothing up.
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
       hostedZoneId: config.hostedZone.id,
@@ -59,6 +68,7 @@ export class WebUiAccess extends Construct {
     this.ingress = new WebUiIngress(this, 'Ingress', {
       cluster: props.cluster,
       hostedZone,
+      domain: config.domain,
       hostnames,
       scheme: config.scheme,
       inboundCidrs: config.inboundCidrs.length > 0 ? config.inboundCidrs : [props.vpcCidr],
@@ -67,12 +77,7 @@ export class WebUiAccess extends Construct {
       oidc: config.oidc,
     });
 
-    new CfnOutput(this, 'Urls', {
-      description: `The web UIs (${config.scheme} ALB; DNS records appear once external-dns has run)`,
-      value: Object.values(hostnames)
-        .map((hostname) => `https://${hostname}`)
-        .join(' '),
-    });
+    this.urls = Object.values(hostnames).map((hostname) => `https://${hostname}`);
 
     this.externalDns = new ExternalDns(this, 'ExternalDns', {
       cluster: props.cluster,
@@ -94,6 +99,18 @@ export class WebUiAccess extends Construct {
         email: config.acme.email,
       });
     }
+  }
+
+  /**
+   * The route of a tenant's pgAdmin on this ALB: `pgadmin-<tenant>.<domain>`, covered by the
+   * wildcard certificate, behind the same login. The tenant stack applies it with its pgAdmin.
+   */
+  tenantPgAdminRoute(tenantName: string): WebUiRouteSettings {
+    return {
+      hostname: `${tenantPgAdminUi(tenantName).defaultHostLabel}.${this.domain}`,
+      certificateArn: this.ingress.certificate.certificateArn,
+      oidc: this.oidc,
+    };
   }
 }
 

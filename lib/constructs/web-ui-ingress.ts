@@ -16,7 +16,9 @@ export interface WebUiIngressProps {
   readonly cluster: eks.Cluster;
   /** The public zone the certificate is validated in. */
   readonly hostedZone: route53.IHostedZone;
-  /** Hostname of each UI; the certificate covers them all. */
+  /** The domain of the UIs: the certificate covers every name directly under it. */
+  readonly domain: string;
+  /** Hostname of each platform UI; the certificate covers them all. */
   readonly hostnames: Record<WebUiName, string>;
   /** `internal` or `internet-facing`. */
   readonly scheme: 'internal' | 'internet-facing';
@@ -46,10 +48,16 @@ export class WebUiIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: WebUiIngressProps) {
     super(scope, id);
-    const names = Object.keys(WEB_UIS).map((name) => props.hostnames[name as WebUiName]);
+    // A wildcard: every tenant's pgAdmin (pgadmin-<tenant>.<domain>) joins the ALB with this
+    // certificate, so adding a tenant never replaces it. A wildcard matches one label only
+    // (RFC 6125 6.4.3), so a configured hostname deeper in the domain is named as well.
+    const wildcard = `*.${props.domain}`;
+    const deeper = Object.keys(WEB_UIS)
+      .map((name) => props.hostnames[name as WebUiName])
+      .filter((hostname) => !coveredByWildcard(hostname, props.domain));
     this.certificate = new acm.Certificate(this, 'Certificate', {
-      domainName: names[0],
-      subjectAlternativeNames: names.slice(1),
+      domainName: wildcard,
+      subjectAlternativeNames: deeper.length > 0 ? deeper : undefined,
       validation: acm.CertificateValidation.fromDns(props.hostedZone),
     });
     grantAlbLogDelivery(props.accessLogBucket);
@@ -93,4 +101,10 @@ function grantAlbLogDelivery(bucket: s3.Bucket): void {
       resources: [bucket.arnForObjects(`${WEB_UI_ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`)],
     }),
   );
+}
+
+/** Whether `*.<domain>` covers `hostname`: exactly one label in front of the domain. */
+export function coveredByWildcard(hostname: string, domain: string): boolean {
+  const suffix = `.${domain}`;
+  return hostname.endsWith(suffix) && !hostname.slice(0, -suffix.length).includes('.');
 }

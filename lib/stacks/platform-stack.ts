@@ -220,6 +220,10 @@ export class PlatformStack extends EnvironmentStack {
       this.webUiAccess.externalDns.chart.node.addDependency(...systemPool.nodegroups);
       // The Ingresses go into the UIs' namespaces: the monitoring one comes with its chart.
       this.webUiAccess.ingress.manifest.node.addDependency(monitoring);
+      new CfnOutput(this, 'WebUiUrls', {
+        description: `The web UIs (${config.webUis.scheme} ALB; names resolve once external-dns has run)`,
+        value: this.webUiAccess.urls.join(' '),
+      });
     }
 
     new CfnOutput(this, 'ClusterName', {

@@ -6,6 +6,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { cloneSourcePassphraseNames, passphraseNames } from '../../k8s/backup-passphrase-sync';
 import type { TenantPgAdminSettings } from '../../k8s/pgadmin';
+import type { WebUiRouteSettings } from '../../k8s/web-ui-ingress-chart';
 import { TenantDatabaseChart, tenantNamespace, tenantServiceNames } from '../../k8s/tenant-database-chart';
 import type { DatabaseImages, EnvironmentImages } from '../config/images-schema';
 import type { TenantConfig } from '../config/tenant-schema';
@@ -53,6 +54,11 @@ export interface TenantStackProps extends EnvironmentStackProps {
    * @default - not a clone
    */
   readonly cloneSource?: CloneSource;
+  /**
+   * The route of its pgAdmin on the web UI ALB (README, Reaching the web UIs).
+   * @default - none: pgAdmin is reached with kubectl port-forward
+   */
+  readonly pgAdminRoute?: WebUiRouteSettings;
 }
 
 /**
@@ -161,6 +167,7 @@ export class TenantStack extends EnvironmentStack {
               passphraseReaderRoleArn: cloneAccess.passphraseReaderRole.roleArn,
             }
           : undefined,
+      pgAdminRoute: props.pgAdminRoute,
     });
     this.database = new eks.KubernetesManifest(this, 'Database', {
       cluster: props.cluster,

@@ -34,7 +34,6 @@ describe('webUis', () => {
       grafana: 'dashboards.ops.example.com',
       prometheus: 'prometheus.ops.example.com',
       alertmanager: 'alertmanager.ops.example.com',
-      pgadmin: 'pgadmin.ops.example.com',
     });
   });
 
@@ -106,8 +105,10 @@ describe('webUis', () => {
   });
 
   test('refuses a hostname outside the domain, which external-dns would not publish', () => {
-    expect(problemsOf((doc) => (doc.webUis.hostnames = { pgadmin: 'pgadmin.example.com' }))).toEqual([
-      'webUis.hostnames.pgadmin: got "pgadmin.example.com", expected a name under webUis.domain (ops.example.com): external-dns manages that domain only',
+    expect(
+      problemsOf((doc) => (doc.webUis.hostnames = { alertmanager: 'alertmanager.example.com' })),
+    ).toEqual([
+      'webUis.hostnames.alertmanager: got "alertmanager.example.com", expected a name under webUis.domain (ops.example.com): external-dns manages that domain only',
     ]);
   });
 
@@ -121,7 +122,7 @@ describe('webUis', () => {
 
   test('refuses an unknown UI and an unknown scheme', () => {
     expect(problemsOf((doc) => (doc.webUis.hostnames = { kibana: 'kibana.ops.example.com' }))).toEqual([
-      'webUis.hostnames.kibana: unknown key; allowed keys here: grafana, prometheus, alertmanager, pgadmin',
+      'webUis.hostnames.kibana: unknown key; allowed keys here: grafana, prometheus, alertmanager',
     ]);
     expect(problemsOf((doc) => (doc.webUis.scheme = 'public'))).toEqual([
       'webUis.scheme: got "public", expected one of "internal", "internet-facing"',

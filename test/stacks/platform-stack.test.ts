@@ -533,7 +533,13 @@ describe('stack', () => {
     const outputs = template.toJSON().Outputs;
     // Outputs without a description are the cross-stack references tenant stacks import.
     const described = Object.keys(outputs).filter((key) => outputs[key].Description);
-    expect(described.sort()).toEqual(['ClusterName', 'KubeconfigCommand', 'PlatformCaCommand', 'VpcId']);
+    expect(described.sort()).toEqual([
+      'ClusterName',
+      'KubeconfigCommand',
+      'PlatformCaCommand',
+      'VpcId',
+      'WebUiUrls',
+    ]);
     expect(outputs.KubeconfigCommand.Value).toEqual({
       'Fn::Join': [
         '',

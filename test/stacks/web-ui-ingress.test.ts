@@ -4,9 +4,10 @@
  * docs/guide/ingress/annotations.md and ingress_class.md), the subnets the controller picks,
  * and ALB access log delivery.
  */
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WEB_UI_TLS_POLICY } from '../../k8s/web-ui-ingress-chart';
 import { WEB_UIS } from '../../k8s/web-uis';
+import { coveredByWildcard } from '../../lib/constructs/web-ui-ingress';
 import { KubernetesSchemas, schemasAvailable } from '../conformance/kubernetes-schemas';
 import { describeToken, manifestsOf } from '../conformance/template-manifests';
 import { configWith, exampleConfig, synthPlatform } from '../util';
@@ -25,16 +26,24 @@ interface Synthesized {
   /** The Kubernetes objects of the web UI ingress manifest, tokens rendered as Ref(...)/GetAtt(...). */
   readonly objects: any[];
   readonly manifestId: string;
+  /** Every Kubernetes object of every stack of the environment (tenants' too). */
+  readonly all: any[];
 }
 
 function synth(config = exampleConfig()): Synthesized {
-  const { template } = synthPlatform(config);
+  const { app, template } = synthPlatform(config);
   const json = template.toJSON();
   const manifest = manifestsOf(json, describeToken).find((m) =>
     m.objects.some((o) => o.kind === 'IngressClassParams'),
   );
-  return { template, json, objects: manifest?.objects ?? [], manifestId: manifest?.logicalId ?? '' };
+  const all = app
+    .synth()
+    .stacks.flatMap((stack) => manifestsOf(stack.template, describeToken).flatMap((m) => m.objects));
+  return { template, json, objects: manifest?.objects ?? [], manifestId: manifest?.logicalId ?? '', all };
 }
+
+const allObjects = (s: Synthesized) => s.all;
+const allIngresses = (s: Synthesized) => s.all.filter((o) => o.kind === 'Ingress');
 
 const logicalId = (json: Record<string, any>, type: string) =>
   Object.keys(json.Resources).find((id) => json.Resources[id].Type === type)!;
@@ -56,16 +65,28 @@ const object = (s: Synthesized, kind: string, name: string) =>
   s.objects.find((o) => o.kind === kind && o.metadata.name === name);
 
 describe('the ACM certificate', () => {
-  test('covers every UI hostname, DNS-validated in the configured zone', () => {
-    const names = Object.values(WEB_UIS).map((ui) => `${ui.defaultHostLabel}.ops.example.com`);
+  test('is a wildcard for the domain, DNS-validated in the configured zone', () => {
     example.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
-      DomainName: names[0],
-      SubjectAlternativeNames: names.slice(1),
+      DomainName: '*.ops.example.com',
+      SubjectAlternativeNames: Match.absent(),
       ValidationMethod: 'DNS',
-      DomainValidationOptions: names.map((name) => ({
-        DomainName: name,
-        HostedZoneId: 'Z0123456789EXAMPLE',
-      })),
+      DomainValidationOptions: [{ DomainName: '*.ops.example.com', HostedZoneId: 'Z0123456789EXAMPLE' }],
+    });
+  });
+
+  test('covers every platform UI and every tenant pgAdmin hostname (a wildcard matches one label, RFC 6125)', () => {
+    const hosts = allIngresses(example).map((o) => o.spec.rules[0].host);
+    expect(hosts).toEqual(
+      expect.arrayContaining(['grafana.ops.example.com', 'pgadmin-orders.ops.example.com']),
+    );
+    expect(hosts.filter((host) => !coveredByWildcard(host, 'ops.example.com'))).toEqual([]);
+  });
+
+  test('names a configured hostname deeper in the domain, which the wildcard does not cover', () => {
+    const s = synth(configWith((doc) => (doc.webUis.hostnames = { grafana: 'grafana.eu.ops.example.com' })));
+    s.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: '*.ops.example.com',
+      SubjectAlternativeNames: ['grafana.eu.ops.example.com'],
     });
   });
 
@@ -112,12 +133,20 @@ describe('the IngressClass', () => {
     });
   });
 
-  test("lets only the UIs' namespaces join the group", () => {
+  test("lets only the UIs' namespaces join the group: monitoring, and tenants with a routed pgAdmin", () => {
     expect(object(example, 'IngressClassParams', 'web-uis').spec.namespaceSelector).toEqual({
-      matchExpressions: [
-        { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring', 'pgadmin'] },
-      ],
+      matchLabels: { 'postgres-platform/web-ui-ingress': 'allowed' },
     });
+    const labelled = allObjects(example)
+      .filter(
+        (o) =>
+          o.kind === 'Namespace' && o.metadata.labels?.['postgres-platform/web-ui-ingress'] === 'allowed',
+      )
+      .map((o) => o.metadata.name)
+      .sort();
+    expect(labelled).toEqual(['monitoring', 'tenant-analytics', 'tenant-orders']);
+    // Every Ingress of the class is in a namespace the selector admits.
+    expect(allIngresses(example).filter((o) => !labelled.includes(o.metadata.namespace))).toEqual([]);
   });
 
   test('sends access logs to the access log bucket under alb/', () => {
@@ -204,15 +233,19 @@ describe('each Ingress', () => {
       'alb.ingress.kubernetes.io/success-codes': '200',
     });
     const paths = Object.fromEntries(
-      example.objects
-        .filter((o) => o.kind === 'Ingress')
-        .map((o) => [o.metadata.name, o.metadata.annotations['alb.ingress.kubernetes.io/healthcheck-path']]),
+      allIngresses(example).map((o) => [
+        o.metadata.namespace === 'monitoring'
+          ? o.metadata.name
+          : `${o.metadata.name} (${o.metadata.namespace})`,
+        o.metadata.annotations['alb.ingress.kubernetes.io/healthcheck-path'],
+      ]),
     );
     expect(paths).toEqual({
       grafana: '/api/health',
       prometheus: '/-/ready',
       alertmanager: '/-/ready',
-      pgadmin: '/misc/ping',
+      'pgadmin (tenant-orders)': '/misc/ping',
+      'pgadmin (tenant-analytics)': '/misc/ping',
     });
   });
 
@@ -266,8 +299,8 @@ test("the access log bucket lets the region's Elastic Load Balancing account wri
 });
 
 test('an output lists the UI addresses', () => {
-  expect(Object.values(example.template.findOutputs('*')).map((o: any) => o.Value)).toContain(
-    'https://grafana.ops.example.com https://prometheus.ops.example.com https://alertmanager.ops.example.com https://pgadmin.ops.example.com',
+  expect(example.template.findOutputs('WebUiUrls').WebUiUrls.Value).toBe(
+    'https://grafana.ops.example.com https://prometheus.ops.example.com https://alertmanager.ops.example.com',
   );
 });
 
