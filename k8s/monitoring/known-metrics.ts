@@ -1,12 +1,13 @@
 /**
- * Every metric the alert rules may use, with where it comes from: the one list a test checks
- * the rules (and, later, dashboards) against, so a misspelt or invented metric name fails a
- * test instead of an alert that never fires.
+ * Every metric the alert rules and the Grafana dashboards may use, with where it comes from:
+ * the one list a test checks the rules and dashboards against, so a misspelt or invented
+ * metric name fails a test instead of an alert that never fires or an empty panel.
  *
  * pgMonitor metrics are `<query>_<column>` of the queries PGO loads into the exporter
  * (PGO internal/pgmonitor/exporter.go GenerateDefaultExporterQueries: queries_backrest,
- * queries_global, queries_general of CrunchyData/pgmonitor postgres_exporter/; the metric
- * list in pgmonitor's exporter documentation).
+ * queries_global, queries_global_dbsize, queries_per_db, queries_nodemx and the version's
+ * queries_general of CrunchyData/pgmonitor postgres_exporter/; the metric list in pgmonitor's
+ * exporter documentation).
  */
 
 /** Who produces a metric. */
@@ -14,6 +15,8 @@ export type MetricSource =
   | 'prometheus scrape'
   | 'postgres_exporter'
   | 'pgmonitor queries_global.yml'
+  | 'pgmonitor queries_global_dbsize.yml'
+  | 'pgmonitor queries_nodemx.yml'
   | 'pgmonitor queries_backrest.yml'
   | 'kube-state-metrics'
   | 'kubelet';
@@ -31,6 +34,19 @@ export const KNOWN_METRICS: Readonly<Record<string, MetricSource>> = {
   ccp_replication_lag_size_bytes: 'pgmonitor queries_global.yml',
   ccp_connection_stats_total: 'pgmonitor queries_global.yml',
   ccp_connection_stats_max_connections: 'pgmonitor queries_global.yml',
+  ccp_connection_stats_active: 'pgmonitor queries_global.yml',
+  ccp_postmaster_uptime_seconds: 'pgmonitor queries_global.yml',
+  // ccp_stat_database: columns of pg_stat_database per database (label dbname). pgMonitor
+  // declares them GAUGE, but they only grow until a stats reset, so rate() reads them.
+  ccp_stat_database_xact_commit: 'pgmonitor queries_global.yml',
+  ccp_stat_database_xact_rollback: 'pgmonitor queries_global.yml',
+  ccp_stat_database_blks_hit: 'pgmonitor queries_global.yml',
+  ccp_stat_database_blks_read: 'pgmonitor queries_global.yml',
+  ccp_database_size_bytes: 'pgmonitor queries_global_dbsize.yml',
+  // The file systems of /pgdata, /pgwal and tablespaces, read through pgnodemx, which PGO
+  // preloads and creates whenever the exporter is on (PGO internal/pgmonitor/postgres.go).
+  ccp_nodemx_data_disk_total_bytes: 'pgmonitor queries_nodemx.yml',
+  ccp_nodemx_data_disk_available_bytes: 'pgmonitor queries_nodemx.yml',
   ccp_transaction_wraparound_percent_towards_wraparound: 'pgmonitor queries_global.yml',
   ccp_transaction_wraparound_percent_towards_emergency_autovac: 'pgmonitor queries_global.yml',
   ccp_archive_command_status_seconds_since_last_fail: 'pgmonitor queries_global.yml',

@@ -22,6 +22,9 @@ export const EXPORTER_DISCOVERY_LABEL = {
  */
 export const EXPORTER_PORT_NAME = 'exporter';
 
+/** How often Prometheus scrapes an exporter unless a PodMonitor says otherwise. */
+export const DEFAULT_SCRAPE_INTERVAL = '30s';
+
 /** Properties of {@link PostgresExporterMonitor}. */
 export interface PostgresExporterMonitorProps {
   /** Namespace of the tenant; the PodMonitor selects pods in its own namespace only. */
@@ -58,7 +61,7 @@ export class PostgresExporterMonitor extends ApiObject {
           {
             port: EXPORTER_PORT_NAME,
             scheme: 'http',
-            interval: props.interval ?? '30s',
+            interval: props.interval ?? DEFAULT_SCRAPE_INTERVAL,
             relabelings: [
               // The alert rules group by cluster; pgMonitor's own Prometheus configuration
               // names this label pg_cluster too.

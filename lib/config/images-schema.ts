@@ -46,6 +46,9 @@ export const environmentImagesSchema = databaseImagesSchema.extend({
   pgadmin: imageReference
     .optional()
     .meta({ description: "pgAdmin image (README, pgAdmin); default: the one PGO's chart names." }),
+  grafana: imageReference.optional().meta({
+    description: 'Grafana image (default: the grafana/grafana release pinned in lib/config/versions.ts).',
+  }),
   pullSecretNames: z
     .array(
       z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'expected a Kubernetes Secret name' }),
@@ -54,7 +57,7 @@ export const environmentImagesSchema = databaseImagesSchema.extend({
     .meta({
       description:
         'Names of docker-registry Secrets for private registries. Create them yourself (kubectl create secret ' +
-        'docker-registry) in the postgres-operator namespace and in each tenant namespace; they never enter a template.',
+        'docker-registry) in the postgres-operator namespace, the monitoring namespace and each tenant namespace; they never enter a template.',
     }),
 });
 

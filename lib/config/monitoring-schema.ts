@@ -1,6 +1,7 @@
 /**
  * The `monitoring` block of an environment: the thresholds of the PostgreSQL alerts
- * (k8s/monitoring/postgres-alerts.ts). Every field has a default, so the block is optional.
+ * (k8s/monitoring/postgres-alerts.ts) and how Grafana keeps its state
+ * (k8s/monitoring/grafana-chart.ts). Every field has a default, so the block is optional.
  */
 import { z } from 'zod';
 import { cronProblem } from './cron';
@@ -11,6 +12,7 @@ import {
   DEFAULT_PROMETHEUS,
   prometheusSchema,
 } from './prometheus-schema';
+import { parseQuantity } from './quantity';
 
 /** Defaults of `monitoring.alerts`; README "Monitoring and alerting" explains each one. */
 export const DEFAULT_ALERT_THRESHOLDS = {
@@ -79,6 +81,43 @@ export const alertThresholdsSchema = z.strictObject({
     .meta({ description: 'A container restarting this often within an hour raises an alert.' }),
 });
 
+/**
+ * Defaults of `monitoring.grafana`. Stateless by default: the datasource, the dashboards and
+ * the admin user are provisioned on every start, so a new pod loses nothing the platform
+ * defines, and without a volume Grafana is not tied to one zone's EBS volume and rolls
+ * without downtime (README, Monitoring and alerting).
+ */
+export const DEFAULT_GRAFANA = { persistence: { enabled: false, size: '5Gi' } } as const;
+
+const GRAFANA_VOLUME_SIZES = 'expected a size from 1Gi to 100Gi, such as 5Gi';
+
+/** How Grafana keeps its state. */
+export const grafanaSchema = z.strictObject({
+  persistence: z
+    .strictObject({
+      enabled: z.boolean().default(DEFAULT_GRAFANA.persistence.enabled).meta({
+        description:
+          'Keep Grafana’s database (users, dashboards made in the UI, preferences) on a volume. Off: every start begins from what is provisioned.',
+      }),
+      size: z
+        .string()
+        .refine(
+          (size) => {
+            const bytes = parseQuantity(size);
+            return bytes !== undefined && bytes >= 2 ** 30 && bytes <= 100 * 2 ** 30;
+          },
+          { message: GRAFANA_VOLUME_SIZES },
+        )
+        .default(DEFAULT_GRAFANA.persistence.size)
+        .meta({ description: 'Size of the volume when persistence is enabled.' }),
+    })
+    .default({ ...DEFAULT_GRAFANA.persistence })
+    .meta({ description: 'Grafana’s volume: an encrypted gp3 claim, or none (stateless).' }),
+});
+
+/** Validated Grafana settings, defaults applied. */
+export type GrafanaSettings = z.output<typeof grafanaSchema>;
+
 /** The `monitoring` block. */
 export const monitoringSchema = z
   .strictObject({
@@ -87,6 +126,9 @@ export const monitoringSchema = z
     }),
     prometheus: prometheusSchema,
     alertmanager: alertmanagerSchema,
+    grafana: grafanaSchema
+      .default({ persistence: { ...DEFAULT_GRAFANA.persistence } })
+      .meta({ description: 'Grafana (README, Monitoring and alerting).' }),
   })
   .default({
     alerts: { ...DEFAULT_ALERT_THRESHOLDS },
@@ -96,8 +138,11 @@ export const monitoringSchema = z
       resources: { ...DEFAULT_ALERTMANAGER.resources },
       receiver: { ...DEFAULT_ALERTMANAGER.receiver },
     },
+    grafana: { persistence: { ...DEFAULT_GRAFANA.persistence } },
   })
-  .meta({ description: 'Monitoring of the environment: alert thresholds, Prometheus and Alertmanager.' });
+  .meta({
+    description: 'Monitoring of the environment: alert thresholds, Prometheus, Alertmanager and Grafana.',
+  });
 
 /** Validated alert thresholds, defaults applied. */
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;

@@ -162,3 +162,10 @@ export const EXTERNAL_DNS_CHART = {
   chart: 'external-dns',
   version: '1.21.1',
 } as const;
+
+/**
+ * Grafana, the open-source image from Docker Hub (`grafana/grafana`; Grafana stopped
+ * updating `grafana/grafana-oss` with 12.4.0, "Run Grafana Docker image"). Override it with
+ * `images.grafana`, for example with a copy in your own registry.
+ */
+export const GRAFANA_IMAGE = 'docker.io/grafana/grafana:13.2.3';

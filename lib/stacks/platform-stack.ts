@@ -5,6 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_NAME } from '../../k8s/monitoring/alertmanager';
+import { GrafanaChart } from '../../k8s/monitoring/grafana-chart';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { PlatformCaChart, platformCaExportCommand } from '../../k8s/platform-ca-chart';
@@ -205,6 +206,17 @@ export class PlatformStack extends EnvironmentStack {
       nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
     });
     prometheusOperator.chart.node.addDependency(monitoring, ...systemPool.nodegroups);
+    const grafana = this.cluster.addCdk8sChart(
+      'Grafana',
+      new GrafanaChart(new cdk8s.App(), 'grafana', {
+        settings: config.monitoring.grafana,
+        nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
+        image: config.images.grafana,
+        imagePullSecretNames: config.images.pullSecretNames,
+      }),
+    );
+    // The monitoring namespace, ESO's kinds (its admin password) and the gp3 StorageClass first.
+    grafana.node.addDependency(monitoring, this.externalSecrets.chart, storage);
 
     if (config.webUis) {
       this.webUiAccess = new WebUiAccess(this, 'WebUis', {

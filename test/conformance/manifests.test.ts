@@ -25,7 +25,7 @@ const describeWithSchemas = available ? describe : describe.skip;
 const TYPED_ONLY_KINDS = [
   'external-secrets.io/v1 ExternalSecret',
   'external-secrets.io/v1 SecretStore',
-  // ESO's Password generator (k8s/generated-password.ts), e.g. for each pgAdmin user.
+  // ESO's Password generator (k8s/generated-password.ts), for each pgAdmin user and Grafana's admin.
   'generators.external-secrets.io/v1alpha1 Password',
 ];
 
