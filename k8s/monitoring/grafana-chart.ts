@@ -144,7 +144,10 @@ export class GrafanaChart extends Chart {
         seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
       },
       envVariables: {
-        GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({ secret: adminSecret, key: GRAFANA_ADMIN_KEYS.user }),
+        GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({
+          secret: adminSecret,
+          key: GRAFANA_ADMIN_KEYS.user,
+        }),
         GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({
           secret: adminSecret,
           key: GRAFANA_ADMIN_KEYS.password,
@@ -190,7 +193,10 @@ export class GrafanaChart extends Chart {
       data = kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data', { sizeLimit: Size.gibibytes(1) });
     }
     container.mount(DATA_PATH, data);
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(256) }));
+    container.mount(
+      '/tmp',
+      kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(256) }),
+    );
     container.mount(
       PROVISIONING_PATH,
       kplus.Volume.fromConfigMap(this, 'ProvisioningVolume', provisioning, {
@@ -252,7 +258,9 @@ function grafanaSettings(): Record<string, kplus.EnvValue> {
     GF_NEWS_NEWS_FEED_ENABLED: 'false',
     GF_PLUGINS_PREINSTALL_DISABLED: 'true',
   };
-  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]));
+  return Object.fromEntries(
+    Object.entries(settings).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
+  );
 }
 
 function hashOf(data: Record<string, string>): string {

@@ -6,7 +6,10 @@ import {
   GrafanaDashboard,
   PROMETHEUS_DATASOURCE_UID,
 } from '../../k8s/monitoring/dashboards/dashboard';
-import { OVERVIEW_DASHBOARD_UID, overviewDashboard } from '../../k8s/monitoring/dashboards/overview-dashboard';
+import {
+  OVERVIEW_DASHBOARD_UID,
+  overviewDashboard,
+} from '../../k8s/monitoring/dashboards/overview-dashboard';
 import { TENANT_DASHBOARD_UID, tenantDashboard } from '../../k8s/monitoring/dashboards/tenant-dashboard';
 import { GrafanaChart } from '../../k8s/monitoring/grafana-chart';
 import { DASHBOARDS_PATH } from '../../k8s/monitoring/grafana-provisioning';
@@ -123,18 +126,27 @@ describe('the per-tenant dashboard', () => {
   });
 
   test('replication lag is shown in seconds behind and in bytes behind', () => {
-    expect(exprs(model, 'Replication lag (time)').flatMap(metricsOf)).toEqual(['ccp_replication_lag_replay_time']);
-    expect(exprs(model, 'Replication lag (bytes)').flatMap(metricsOf)).toEqual(['ccp_replication_lag_size_bytes']);
+    expect(exprs(model, 'Replication lag (time)').flatMap(metricsOf)).toEqual([
+      'ccp_replication_lag_replay_time',
+    ]);
+    expect(exprs(model, 'Replication lag (bytes)').flatMap(metricsOf)).toEqual([
+      'ccp_replication_lag_size_bytes',
+    ]);
   });
 
   test('the cache hit ratio is hits over hits and reads', () => {
     const [expr] = exprs(model, 'Cache hit ratio');
-    expect(expr).toMatch(/^sum by \(pod\) \(rate\(ccp_stat_database_blks_hit\{.*\) \/ \(sum by \(pod\) \(rate\(ccp_stat_database_blks_hit\{.*\) \+ sum by \(pod\) \(rate\(ccp_stat_database_blks_read\{.*\)\)$/);
+    expect(expr).toMatch(
+      /^sum by \(pod\) \(rate\(ccp_stat_database_blks_hit\{.*\) \/ \(sum by \(pod\) \(rate\(ccp_stat_database_blks_hit\{.*\) \+ sum by \(pod\) \(rate\(ccp_stat_database_blks_read\{.*\)\)$/,
+    );
   });
 
   test('disk usage is of the data and WAL volumes', () => {
     const [expr] = exprs(model, 'Data volume usage');
-    expect(metricsOf(expr)).toEqual(['ccp_nodemx_data_disk_available_bytes', 'ccp_nodemx_data_disk_total_bytes']);
+    expect(metricsOf(expr)).toEqual([
+      'ccp_nodemx_data_disk_available_bytes',
+      'ccp_nodemx_data_disk_total_bytes',
+    ]);
     expect(expr).toContain('mount_point=~"/pgdata|/pgwal"');
   });
 
@@ -178,9 +190,7 @@ describe('the overview dashboard', () => {
       'Last backup (s ago)',
       'Databases (bytes)',
     ]);
-    expect(Object.keys(organize.options.renameByName)).toEqual(
-      table.targets.map((t) => `Value #${t.refId}`),
-    );
+    expect(Object.keys(organize.options.renameByName)).toEqual(table.targets.map((t) => `Value #${t.refId}`));
   });
 
   test('aggregates every query by tenant namespace and cluster', () => {
@@ -205,22 +215,27 @@ describe('both dashboards', () => {
       ...model.panels.flatMap((p) => [p.datasource, ...p.targets.map((t) => t.datasource)]),
       ...model.templating.list.map((v) => v.datasource),
     ];
-    expect(new Set(refs.map((r) => `${r.type}/${r.uid}`))).toEqual(new Set([`prometheus/${PROMETHEUS_DATASOURCE_UID}`]));
+    expect(new Set(refs.map((r) => `${r.type}/${r.uid}`))).toEqual(
+      new Set([`prometheus/${PROMETHEUS_DATASOURCE_UID}`]),
+    );
   });
 
-  test.each(Object.entries(DASHBOARDS))('%s lays its panels out inside the grid without overlaps', (_, model) => {
-    const cells = new Set<string>();
-    for (const { gridPos } of model.panels) {
-      expect(gridPos.x + gridPos.w).toBeLessThanOrEqual(24);
-      for (let x = gridPos.x; x < gridPos.x + gridPos.w; x++) {
-        for (let y = gridPos.y; y < gridPos.y + gridPos.h; y++) {
-          expect(cells.has(`${x},${y}`)).toBe(false);
-          cells.add(`${x},${y}`);
+  test.each(Object.entries(DASHBOARDS))(
+    '%s lays its panels out inside the grid without overlaps',
+    (_, model) => {
+      const cells = new Set<string>();
+      for (const { gridPos } of model.panels) {
+        expect(gridPos.x + gridPos.w).toBeLessThanOrEqual(24);
+        for (let x = gridPos.x; x < gridPos.x + gridPos.w; x++) {
+          for (let y = gridPos.y; y < gridPos.y + gridPos.h; y++) {
+            expect(cells.has(`${x},${y}`)).toBe(false);
+            cells.add(`${x},${y}`);
+          }
         }
       }
-    }
-    expect(new Set(model.panels.map((p) => p.id)).size).toBe(model.panels.length);
-  });
+      expect(new Set(model.panels.map((p) => p.id)).size).toBe(model.panels.length);
+    },
+  );
 
   test('a row wider than the grid is refused', () => {
     const wide = { title: 'Wide', description: 'd', type: 'stat' as const, queries: [], width: 16 };
@@ -237,11 +252,17 @@ describe('dashboard ConfigMaps', () => {
       nodeSelector: { key: NODE_POOL_LABEL, value: SYSTEM_POOL },
     }),
   );
-  const configMaps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboard-'));
+  const configMaps = objects.filter(
+    (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboard-'),
+  );
 
   test('one ConfigMap per dashboard holds its JSON model', () => {
     expect(
-      configMaps.map((c) => [c.metadata.name, Object.keys(c.data), JSON.parse(Object.values<string>(c.data)[0]).uid]),
+      configMaps.map((c) => [
+        c.metadata.name,
+        Object.keys(c.data),
+        JSON.parse(Object.values<string>(c.data)[0]).uid,
+      ]),
     ).toEqual([
       ['grafana-dashboard-overview', [`${OVERVIEW_DASHBOARD_UID}.json`], OVERVIEW_DASHBOARD_UID],
       ['grafana-dashboard-tenant', [`${TENANT_DASHBOARD_UID}.json`], TENANT_DASHBOARD_UID],
@@ -251,10 +272,11 @@ describe('dashboard ConfigMaps', () => {
   test('each is mounted where the file provider loads dashboards from', () => {
     const provisioning = objects.find((o) => o.metadata.name === 'grafana-provisioning');
     const [provider] = parse(provisioning.data['dashboards.yaml']).providers;
-    expect(provider).toEqual(expect.objectContaining({ type: 'file', allowUiUpdates: false, disableDeletion: true }));
+    expect(provider).toEqual(
+      expect.objectContaining({ type: 'file', allowUiUpdates: false, disableDeletion: true }),
+    );
     const deployment = objects.find((o) => o.kind === 'Deployment').spec.template.spec;
-    const volumeOf = (name: string) =>
-      deployment.volumes.find((v: any) => v.configMap?.name === name)?.name;
+    const volumeOf = (name: string) => deployment.volumes.find((v: any) => v.configMap?.name === name)?.name;
     const mountOf = (volume: string) =>
       deployment.containers[0].volumeMounts.find((m: any) => m.name === volume)?.mountPath;
     for (const configMap of configMaps) {

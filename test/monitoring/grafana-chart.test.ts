@@ -213,7 +213,10 @@ describe('persistence', () => {
       name: 'data',
       emptyDir: { sizeLimit: '1024Mi' },
     });
-    expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
   });
 
   test('persistent: a claim of the configured size on the encrypted gp3 class, replaced with Recreate', () => {
@@ -225,9 +228,9 @@ describe('persistence', () => {
       resources: { requests: { storage: '10Gi' } },
     });
     const spec = deploymentOf(objects).spec;
-    expect(spec.template.spec.volumes.find((v: any) => v.name === 'data').persistentVolumeClaim.claimName).toBe(
-      claim.metadata.name,
-    );
+    expect(
+      spec.template.spec.volumes.find((v: any) => v.name === 'data').persistentVolumeClaim.claimName,
+    ).toBe(claim.metadata.name);
     expect(spec.strategy).toEqual({ type: 'Recreate' });
     // The volume is writable for the grafana user.
     expect(spec.template.spec.securityContext.fsGroup).toBe(472);
@@ -243,7 +246,9 @@ describe('monitoring.grafana and images.grafana', () => {
   test('a volume size outside 1Gi to 100Gi is refused with the allowed range', () => {
     expect(
       problemsOf((doc) => (doc.monitoring = { grafana: { persistence: { enabled: true, size: '500Gi' } } })),
-    ).toEqual(['monitoring.grafana.persistence.size: got "500Gi", expected a size from 1Gi to 100Gi, such as 5Gi']);
+    ).toEqual([
+      'monitoring.grafana.persistence.size: got "500Gi", expected a size from 1Gi to 100Gi, such as 5Gi',
+    ]);
   });
 
   test('a size that is not a quantity is refused', () => {
@@ -277,7 +282,9 @@ describe('monitoring.grafana and images.grafana', () => {
     const problems = [...synth(), ...synth({ settings: PERSISTENT })]
       // ESO's kinds have no schema offline (test/conformance/manifests.test.ts).
       .filter((object) => !object.apiVersion.includes('external-secrets.io'))
-      .flatMap((object) => schemas.validate(object).map((p) => `${object.kind}/${object.metadata.name}: ${p}`));
+      .flatMap((object) =>
+        schemas.validate(object).map((p) => `${object.kind}/${object.metadata.name}: ${p}`),
+      );
     expect(problems).toEqual([]);
   });
 });

@@ -592,4 +592,14 @@ describe('monitoring', () => {
     );
     expect(monitoring.resource.DependsOn).toContain(crds.id);
   });
+
+  test('applies Grafana after the monitoring namespace, ESO (its password generator) and the gp3 StorageClass', () => {
+    const manifest = (prefix: string) =>
+      resourceOf(template, 'Custom::AWSCDK-EKS-KubernetesResource', `KubernetesCluster${prefix}`).id;
+    const eso = resourceOf(template, 'Custom::AWSCDK-EKS-HelmChart', 'ExternalSecretsChart').id;
+    const grafana = resourceOf(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'KubernetesClusterGrafana');
+    expect(grafana.resource.DependsOn).toEqual(
+      expect.arrayContaining([manifest('Monitoring'), manifest('StorageClass'), eso]),
+    );
+  });
 });

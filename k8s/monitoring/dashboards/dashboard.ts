@@ -105,7 +105,10 @@ export interface GrafanaPanel {
   readonly datasource: typeof DATASOURCE;
   readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
   readonly targets: readonly GrafanaTarget[];
-  readonly fieldConfig: { readonly defaults: Record<string, unknown>; readonly overrides: readonly unknown[] };
+  readonly fieldConfig: {
+    readonly defaults: Record<string, unknown>;
+    readonly overrides: readonly unknown[];
+  };
   readonly options: Record<string, unknown>;
   readonly transformations?: readonly Record<string, unknown>[];
 }
@@ -150,7 +153,9 @@ export function dashboard(spec: DashboardSpec): GrafanaDashboard {
       const laidOut = toGrafanaPanel(panel, ++id, { x, y: rowIndex * DEFAULT_PANEL_HEIGHT, w });
       x += w;
       if (x > GRID_COLUMNS) {
-        throw new Error(`${spec.uid}: the row of panel "${panel.title}" is wider than ${GRID_COLUMNS} columns`);
+        throw new Error(
+          `${spec.uid}: the row of panel "${panel.title}" is wider than ${GRID_COLUMNS} columns`,
+        );
       }
       return laidOut;
     });

@@ -14,7 +14,8 @@ export const OVERVIEW_DASHBOARD_UID = 'postgres-overview';
 const all = (metric: string, matchers = '') =>
   `${metric}{job="${EXPORTER_JOB}"${matchers ? `, ${matchers}` : ''}}`;
 /** Per-cluster aggregation. */
-const byCluster = (aggregation: string, expr: string) => `${aggregation} by (namespace, pg_cluster) (${expr})`;
+const byCluster = (aggregation: string, expr: string) =>
+  `${aggregation} by (namespace, pg_cluster) (${expr})`;
 const rate = (metric: string) => `rate(${all(metric)}[$__rate_interval])`;
 
 const LEGEND = '{{namespace}}/{{pg_cluster}}';
@@ -91,7 +92,8 @@ export function overviewDashboard(): GrafanaDashboard {
         },
         {
           title: 'Connections (% of max_connections)',
-          description: 'The busiest instance of each cluster; the PostgresConnectionsNearMax alert fires at its threshold.',
+          description:
+            'The busiest instance of each cluster; the PostgresConnectionsNearMax alert fires at its threshold.',
           type: 'timeseries',
           unit: 'percent',
           min: 0,
@@ -102,7 +104,8 @@ export function overviewDashboard(): GrafanaDashboard {
       [
         {
           title: 'Replication lag',
-          description: 'The most lagging replica of each cluster, in seconds of WAL received but not replayed.',
+          description:
+            'The most lagging replica of each cluster, in seconds of WAL received but not replayed.',
           type: 'timeseries',
           unit: 's',
           min: 0,

@@ -116,7 +116,8 @@ export function tenantDashboard(): GrafanaDashboard {
         },
         {
           title: 'Replication lag (bytes)',
-          description: 'WAL the primary has sent that each replica has not replayed yet, as the primary sees it.',
+          description:
+            'WAL the primary has sent that each replica has not replayed yet, as the primary sees it.',
           type: 'timeseries',
           unit: 'bytes',
           min: 0,
