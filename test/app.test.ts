@@ -146,6 +146,7 @@ describe('logical IDs of stateful resources', () => {
       'Custom::AWSCDK-EKS-HelmChart PrometheusOperatorChart251A4160',
       'Custom::AWSCDK-EKS-HelmChart WebUisExternalDnsChart3A2A3F7B',
       'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
+      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterGrafana0513352A',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterMonitoring8D61ABCC',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterPlatformCa4FA46A1C',
       'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterStorageClassFF7C6EFF',
