@@ -91,7 +91,7 @@ export class GrafanaChart extends Chart {
     // One ConfigMap per dashboard keeps each well under the 1 MiB a ConfigMap may hold.
     const dashboards = Object.entries(platformDashboards()).map(([name, model]) => ({
       name,
-      configMap: new kplus.ConfigMap(this, `Dashboard${name[0].toUpperCase()}${name.slice(1)}`, {
+      configMap: new kplus.ConfigMap(this, `Dashboard${pascal(name)}`, {
         metadata: { name: `grafana-dashboard-${name}` },
         data: { [`${model.uid}.json`]: JSON.stringify(model) },
       }),
@@ -211,7 +211,9 @@ export class GrafanaChart extends Chart {
     for (const { name, configMap } of dashboards) {
       container.mount(
         `${DASHBOARDS_PATH}/${name}`,
-        kplus.Volume.fromConfigMap(this, `Dashboard${name}Volume`, configMap, { name: `dashboard-${name}` }),
+        kplus.Volume.fromConfigMap(this, `Dashboard${pascal(name)}Volume`, configMap, {
+          name: `dashboard-${name}`,
+        }),
         { readOnly: true },
       );
     }
@@ -257,6 +259,9 @@ function grafanaSettings(): Record<string, kplus.EnvValue> {
     GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
     GF_NEWS_NEWS_FEED_ENABLED: 'false',
     GF_PLUGINS_PREINSTALL_DISABLED: 'true',
+    GF_PLUGINS_PREINSTALL_AUTO_UPDATE: 'false',
+    // No "publish to snapshots.raintank.io": tenant metrics stay inside the platform.
+    GF_SNAPSHOTS_EXTERNAL_ENABLED: 'false',
   };
   return Object.fromEntries(
     Object.entries(settings).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
@@ -265,4 +270,9 @@ function grafanaSettings(): Record<string, kplus.EnvValue> {
 
 function hashOf(data: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+}
+
+/** `overview` → `Overview`, for construct IDs. */
+function pascal(name: string): string {
+  return `${name[0].toUpperCase()}${name.slice(1)}`;
 }

@@ -75,13 +75,15 @@ describe('the Grafana Deployment', () => {
     );
   });
 
-  test('never calls out to the internet: no update checks, usage reports or plugin downloads', () => {
+  test('never calls out to the internet: no update checks, usage reports, plugin downloads or public snapshots', () => {
     expect(envOf(objects)).toEqual(
       expect.objectContaining({
         GF_ANALYTICS_REPORTING_ENABLED: 'false',
         GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
         GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
         GF_PLUGINS_PREINSTALL_DISABLED: 'true',
+        GF_PLUGINS_PREINSTALL_AUTO_UPDATE: 'false',
+        GF_SNAPSHOTS_EXTERNAL_ENABLED: 'false',
       }),
     );
   });
