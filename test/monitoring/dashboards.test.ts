@@ -38,6 +38,22 @@ const panel = (model: GrafanaDashboard, title: string) => {
 };
 const exprs = (model: GrafanaDashboard, title: string) => panel(model, title).targets.map((t) => t.expr);
 
+/**
+ * Names in a PromQL expression that metricsOf cannot see: identifiers that are neither a
+ * selected metric (`name{...}`), a function or aggregation (`name(`), a keyword, nor inside a
+ * label matcher, grouping or range. A bare metric such as `up` would be one.
+ */
+function bareNames(expr: string): string[] {
+  const stripped = expr
+    .replace(/"[^"]*"/g, '""')
+    .replace(/\{[^}]*\}/g, '{}')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '')
+    .replace(/\[[^\]]*\]/g, '');
+  return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*[({])/g)]
+    .map((match) => match[1])
+    .filter((name) => !['and', 'or', 'unless', 'bool', 'offset'].includes(name));
+}
+
 describe('metrics the dashboards use', () => {
   const cases = Object.entries(DASHBOARDS).flatMap(([name, model]) =>
     expressionsOf(model).map((expr) => [name, expr] as const),
@@ -47,6 +63,24 @@ describe('metrics the dashboards use', () => {
     const used = metricsOf(expr);
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((name) => !(name in KNOWN_METRICS))).toEqual([]);
+  });
+
+  const panelQueries = Object.entries(DASHBOARDS).flatMap(([name, model]) =>
+    model.panels.flatMap((p) => p.targets.map((t) => [name, t.expr] as const)),
+  );
+
+  test.each(panelQueries)(
+    '%s: %s writes every metric with a selector, so the check above sees it',
+    (_, expr) => {
+      expect(bareNames(expr)).toEqual([]);
+    },
+  );
+
+  test('a metric written without a selector is caught', () => {
+    expect(bareNames('sum by (pod) (rate(up[5m])) / ccp_made_up and on (pod) x{a="b"} > bool 1')).toEqual([
+      'up',
+      'ccp_made_up',
+    ]);
   });
 
   test('a made-up metric in a panel is caught', () => {
