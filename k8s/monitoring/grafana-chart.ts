@@ -28,12 +28,13 @@ export const GRAFANA_ADMIN_KEYS = { user: 'admin-user', password: 'admin-passwor
 const ADMIN_USER = 'admin';
 
 /**
- * Requests equal limits, so the pod is never OOM-killed for memory the node lent it. Grafana
- * serving a few operators with provisioned dashboards stays well under 512 MiB; the first
- * start runs its database migrations, which the startup probe gives time for.
+ * Requests equal limits, so the pod is never OOM-killed for memory the node lent it nor
+ * throttled below what it was promised. Grafana serving a few operators with provisioned
+ * dashboards stays well under 512 MiB. Half a core because a stateless Grafana migrates an
+ * empty database at every start, which is CPU-bound; the startup probe gives it time.
  */
 export const GRAFANA_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(250) },
+  cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(500) },
   memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
 };
 
@@ -162,7 +163,7 @@ export class GrafanaChart extends Chart {
         timeoutSeconds: Duration.seconds(5),
         failureThreshold: 6,
       }),
-      // The first start migrates an empty database, which takes a while at 250m of CPU.
+      // A start on an empty database runs every migration first (each start, when stateless).
       startup: kplus.Probe.fromHttpGet('/api/health', {
         port,
         periodSeconds: Duration.seconds(10),

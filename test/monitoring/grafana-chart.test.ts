@@ -50,7 +50,7 @@ describe('the Grafana Deployment', () => {
 
   test('requests what it limits, so it is never OOM-killed for borrowed memory', () => {
     const { requests, limits } = containerOf(objects).resources;
-    expect(requests).toEqual({ cpu: '250m', memory: '512Mi' });
+    expect(requests).toEqual({ cpu: '500m', memory: '512Mi' });
     expect(limits).toEqual(requests);
   });
 
