@@ -5,7 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_NAME } from '../../k8s/monitoring/alertmanager';
-import { GrafanaChart } from '../../k8s/monitoring/grafana-chart';
+import { GrafanaChart, grafanaPasswordCommand } from '../../k8s/monitoring/grafana-chart';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { PlatformCaChart, platformCaExportCommand } from '../../k8s/platform-ca-chart';
@@ -249,6 +249,10 @@ export class PlatformStack extends EnvironmentStack {
     new CfnOutput(this, 'PlatformCaCommand', {
       description: 'Writes the platform CA certificate, which customers verify database servers with',
       value: platformCaExportCommand(CERT_MANAGER_NAMESPACE, 'platform-ca.crt'),
+    });
+    new CfnOutput(this, 'GrafanaPasswordCommand', {
+      description: "Prints Grafana's admin password, generated in the cluster (user admin)",
+      value: grafanaPasswordCommand(),
     });
     new CfnOutput(this, 'VpcId', {
       description: 'The VPC of the environment',

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { PROMETHEUS_DATASOURCE_UID } from '../../k8s/monitoring/dashboards/dashboard';
@@ -7,6 +9,7 @@ import {
   GRAFANA_POD_LABELS,
   GrafanaChart,
   GrafanaChartProps,
+  grafanaPasswordCommand,
 } from '../../k8s/monitoring/grafana-chart';
 import { NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { DATABASE_STORAGE_CLASS } from '../../k8s/storage-class-chart';
@@ -177,6 +180,14 @@ describe('the admin credentials', () => {
       [GRAFANA_ADMIN_KEYS.user]: 'admin',
       [GRAFANA_ADMIN_KEYS.password]: '{{ .password }}',
     });
+  });
+
+  test('are read with the command the README and the platform stack output give', () => {
+    expect(grafanaPasswordCommand()).toBe(
+      "kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d; echo",
+    );
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(grafanaPasswordCommand());
   });
 
   test('leave no secret material in the manifest', () => {

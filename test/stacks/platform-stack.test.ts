@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { grafanaPasswordCommand } from '../../k8s/monitoring/grafana-chart';
 import { DATABASE_STORAGE_CLASS } from '../../k8s/storage-class-chart';
 import { ALB_CONTROLLER_VERSION, PROMETHEUS_OPERATOR_CRDS_CHART } from '../../lib/config/versions';
 import { DATABASE_TAINT_KEY, NODE_POOL_LABEL } from '../../k8s/node-pools';
@@ -601,5 +602,9 @@ describe('monitoring', () => {
     expect(grafana.resource.DependsOn).toEqual(
       expect.arrayContaining([manifest('Monitoring'), manifest('StorageClass'), eso]),
     );
+  });
+
+  test("outputs the command that prints Grafana's generated admin password, never the password", () => {
+    template.hasOutput('GrafanaPasswordCommand', { Value: grafanaPasswordCommand() });
   });
 });
