@@ -24,6 +24,7 @@ export const GRAFANA_POD_LABELS = { 'app.kubernetes.io/name': 'grafana' } as con
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 /** Keys of the admin Secret. */
 export const GRAFANA_ADMIN_KEYS = { user: 'admin-user', password: 'admin-password' } as const;
+
 /** The command that prints Grafana's admin password (run with a cluster admin role). */
 export function grafanaPasswordCommand(): string {
   return `kubectl -n ${WEB_UIS.grafana.namespace} get secret ${GRAFANA_ADMIN_SECRET} -o jsonpath='{.data.${GRAFANA_ADMIN_KEYS.password}}' | base64 -d; echo`;
@@ -274,6 +275,7 @@ function grafanaSettings(): Record<string, kplus.EnvValue> {
   );
 }
 
+/** A short digest of the provisioning files, for the pod annotation that rolls Grafana. */
 function hashOf(data: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 }
