@@ -10,15 +10,13 @@ import {
   platformDashboards,
   PROVISIONING_PATH,
 } from './grafana-provisioning';
+import { GRAFANA_POD_LABELS } from './labels';
 import type { GrafanaSettings } from '../../lib/config/monitoring-schema';
 import { GRAFANA_IMAGE } from '../../lib/config/versions';
 import { NodePoolSelector, systemPoolPlacement } from '../../lib/constructs/system-chart';
 import { GeneratedPassword } from '../generated-password';
 import { DATABASE_STORAGE_CLASS } from '../storage-class-chart';
 import { WEB_UIS } from '../web-uis';
-
-/** The label the monitoring namespace's NetworkPolicies and the Service select Grafana's pods by. */
-export const GRAFANA_POD_LABELS = { 'app.kubernetes.io/name': 'grafana' } as const;
 
 /** Name of the Secret that holds the admin user name and its generated password. */
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';

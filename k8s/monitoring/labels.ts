@@ -56,3 +56,9 @@ export const KUBELET_SERVICE = {
   port: 10250,
   portName: 'https-metrics',
 } as const;
+
+/**
+ * Labels of the Grafana pods (k8s/monitoring/grafana-chart.ts): its Service and the monitoring
+ * namespace's NetworkPolicies select them, so one definition keeps the three in step.
+ */
+export const GRAFANA_POD_LABELS = { 'app.kubernetes.io/name': 'grafana' } as const;

@@ -7,7 +7,7 @@
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_MESH_PORT, ALERTMANAGER_POD_LABELS } from './alertmanager';
-import { KUBE_STATE_METRICS, MONITORING_COMPONENTS, COMPONENT_LABEL } from './labels';
+import { KUBE_STATE_METRICS, MONITORING_COMPONENTS, COMPONENT_LABEL, GRAFANA_POD_LABELS } from './labels';
 import { EXPORTER_DISCOVERY_LABEL } from './pod-monitor';
 import { PROMETHEUS_POD_LABELS } from './prometheus';
 import type { ReceiverConfig } from '../../lib/config/prometheus-schema';
@@ -19,9 +19,6 @@ import {
   NON_PUBLIC_RANGES,
 } from '../tenant-network-policies';
 import { WEB_UIS } from '../web-uis';
-
-/** Labels of the Grafana pods (the Grafana chart's own, k8s/monitoring/grafana*.ts). */
-export const GRAFANA_POD_LABELS = { 'app.kubernetes.io/name': 'grafana' } as const;
 
 /**
  * EKS Pod Identity agent, on every node at this link-local address, port 80: the AWS SDK asks

@@ -16,7 +16,7 @@ import {
   MonitoringFlow,
   MonitoringFlowRole,
 } from '../../k8s/monitoring/monitoring-flows';
-import { GRAFANA_POD_LABELS } from '../../k8s/monitoring/network-policies';
+import { GRAFANA_POD_LABELS } from '../../k8s/monitoring/labels';
 import { PROMETHEUS_POD_LABELS } from '../../k8s/monitoring/prometheus';
 import { ClusterModel, evaluateConnection, Pod, Service } from '../../k8s/network-policy-evaluator';
 import { TenantDatabaseChart } from '../../k8s/tenant-database-chart';

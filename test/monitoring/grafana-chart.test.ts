@@ -6,11 +6,11 @@ import { PROMETHEUS_DATASOURCE_UID } from '../../k8s/monitoring/dashboards/dashb
 import {
   GRAFANA_ADMIN_KEYS,
   GRAFANA_ADMIN_SECRET,
-  GRAFANA_POD_LABELS,
   GrafanaChart,
   GrafanaChartProps,
   grafanaPasswordCommand,
 } from '../../k8s/monitoring/grafana-chart';
+import { GRAFANA_POD_LABELS } from '../../k8s/monitoring/labels';
 import { NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
 import { DATABASE_STORAGE_CLASS } from '../../k8s/storage-class-chart';
 import { WEB_UIS } from '../../k8s/web-uis';
