@@ -142,6 +142,8 @@ export function deployedMetricSources(deployed: DeployedScraping): Set<MetricSou
     // PGO runs postgres_exporter with pgMonitor's queries in every instance pod the PodMonitor selects.
     sources.add('postgres_exporter');
     sources.add('pgmonitor queries_global.yml');
+    sources.add('pgmonitor queries_global_dbsize.yml');
+    sources.add('pgmonitor queries_nodemx.yml');
     sources.add('pgmonitor queries_backrest.yml');
   }
   const scrapes = (labels: Record<string, string>, namespace: string, port: string) =>

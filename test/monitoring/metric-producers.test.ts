@@ -1,8 +1,11 @@
 /**
- * Every metric an alert rule uses must have a producer that is deployed and a monitor that
+ * Every metric an alert rule or a dashboard uses must have a producer that is deployed and a monitor that
  * Prometheus selects and that scrapes it: kube-state-metrics from the operator chart, the
  * kubelet through the operator's kubelet Service, the exporter through the tenants' PodMonitors.
  */
+import { expressionsOf } from '../../k8s/monitoring/dashboards/dashboard';
+import { overviewDashboard } from '../../k8s/monitoring/dashboards/overview-dashboard';
+import { tenantDashboard } from '../../k8s/monitoring/dashboards/tenant-dashboard';
 import { KNOWN_METRICS, metricsOf } from '../../k8s/monitoring/known-metrics';
 import { KUBELET_SERVICE } from '../../k8s/monitoring/labels';
 import { deployedMetricSources, DeployedScraping } from '../../k8s/monitoring/scrape-targets';
@@ -42,6 +45,25 @@ function rulesWithoutProducer(scraping: DeployedScraping): string[] {
 
 test('every metric of every alert rule has a deployed, scraped producer', () => {
   expect(rulesWithoutProducer(deployed)).toEqual([]);
+});
+
+/** The dashboard queries that use a metric of a source the deployment lacks. */
+function dashboardQueriesWithoutProducer(scraping: DeployedScraping): string[] {
+  const sources = deployedMetricSources(scraping);
+  return [overviewDashboard(), tenantDashboard()]
+    .flatMap(expressionsOf)
+    .filter((expr) => metricsOf(expr).some((metric) => !sources.has(KNOWN_METRICS[metric])));
+}
+
+test('every metric of every Grafana dashboard has a deployed, scraped producer', () => {
+  expect(dashboardQueriesWithoutProducer(deployed)).toEqual([]);
+});
+
+test('without the tenants’ exporter PodMonitors every dashboard query but `up` loses its producer', () => {
+  const exporterQueries = [overviewDashboard(), tenantDashboard()]
+    .flatMap(expressionsOf)
+    .filter((expr) => metricsOf(expr).some((metric) => KNOWN_METRICS[metric] !== 'prometheus scrape'));
+  expect(dashboardQueriesWithoutProducer({ ...deployed, objects: monitoring })).toEqual(exporterQueries);
 });
 
 test('the kubelet Service the ServiceMonitor scrapes is the one the operator maintains', () => {
