@@ -127,7 +127,7 @@ export class MonitoringNetworkPolicies extends Construct {
       egress: [api],
     });
 
-    // Grafana is someone else's chart, but this namespace denies by default, so its flows are here.
+    // Grafana runs from its own chart (grafana-chart.ts); this namespace denies by default, so its flows are here.
     policy('Grafana', 'allow-grafana', {
       podSelector: { matchLabels: { ...GRAFANA_POD_LABELS } },
       policyTypes: ['Ingress', 'Egress'],
