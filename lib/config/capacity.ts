@@ -1,12 +1,12 @@
 /**
- * The capacity rule: every tenant's pods fit the database node pool, checked when the
+ * The capacity rule: every tenant's pods fit the database node pools, checked when the
  * configuration is loaded instead of discovered as a Pending pod after deployment.
  *
  * 1. Each tenant's PostgreSQL instance pod (the `database` container and every container PGO
  *    adds, see ./tenant-pods.ts) fits one node of each database instance type, beside the
  *    DaemonSets every node runs, within the node's allocatable CPU and memory (EKS's
  *    reserved-capacity rules, see ./instance-types.ts).
- * 2. All tenants together fit the pool at `maxSize`: instances and PgBouncer pods are spread
+ * 2. All tenants together fit the pools at `maxSize`: instances and PgBouncer pods are spread
  *    over the three zones (maxSkew 1) and at most one of a tenant's instances or PgBouncer
  *    pods shares a node (the chart's topology spread constraints). Counted for the fullest
  *    zone: every tenant may put its odd pod in the same zone, and a pod whose volume lives in
@@ -79,16 +79,18 @@ export function nodeRoom(instanceType: string): NodeRoom | undefined {
   return { ...allocatable, daemonSets };
 }
 
+/** One database pool as the rule reads it; it may be partly invalid (see schema.ts). */
+interface PoolInput {
+  readonly instanceTypes?: unknown;
+  readonly minSize?: unknown;
+  readonly maxSize?: unknown;
+  readonly desiredSize?: unknown;
+  readonly retiring?: unknown;
+}
+
 /** The part of the configuration the rule reads; it may be partly invalid (see schema.ts). */
 export interface CapacityInput {
-  readonly nodePools?: {
-    readonly database?: {
-      readonly instanceTypes?: unknown;
-      readonly minSize?: unknown;
-      readonly maxSize?: unknown;
-      readonly desiredSize?: unknown;
-    };
-  };
+  readonly nodePools?: { readonly database?: unknown };
   readonly stage?: unknown;
   readonly tenants?: unknown;
 }
@@ -106,19 +108,76 @@ interface TenantPods {
   readonly pgBouncers: number;
 }
 
+/** A pool the scheduler may place pods on, with its node rooms and its nodes per zone at maxSize. */
+interface PoolCapacity {
+  readonly index: number;
+  readonly rooms: NodeRoom[];
+  readonly maxSize: unknown;
+}
+
+/** Fewest database nodes a production environment keeps, one in each zone. */
+const PRODUCTION_DATABASE_MINIMUM = ZONE_COUNT;
+
 /**
  * Adds an issue for every capacity problem of `config`. Fields that are missing or malformed
  * are left to their own checks.
+ *
+ * Several database pools exist while one replaces another: pods may run on any of them, so
+ * each instance pod must fit every type of every pool, and the tenants together must fit
+ * the pools' combined capacity. A pool marked `retiring` is being drained: its nodes are
+ * cordoned, so the other pools alone must hold every tenant.
  */
 export function checkDatabaseCapacity(config: CapacityInput, ctx: z.RefinementCtx): void {
-  const pool = config.nodePools?.database;
-  if (!pool) {
+  const input = config.nodePools?.database;
+  if (!Array.isArray(input)) {
     return;
   }
-  checkPoolSizes(pool, config.stage, ctx);
+  const pools = input.map((pool: PoolInput | undefined) => pool ?? {});
+  const serving = pools.map((pool, index) => ({ pool, index })).filter(({ pool }) => pool.retiring !== true);
+  if (pools.length > 0 && serving.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['nodePools', 'database'],
+      message: 'expected at least one pool that is not retiring, to hold the tenants',
+    });
+    return;
+  }
+  const belowMinimum = checkProductionMinimum(serving, config.stage, ctx);
+  pools.forEach((pool, index) => checkPoolSizes(pool, index, index === belowMinimum, ctx));
+
+  const capacities: PoolCapacity[] = [];
+  let typesKnown = true;
+  pools.forEach((pool, index) => {
+    const rooms = poolRooms(pool, index, ctx);
+    typesKnown = typesKnown && rooms !== undefined;
+    if (rooms && pool.retiring !== true) {
+      capacities.push({ index, rooms, maxSize: pool.maxSize });
+    }
+  });
+  if (!typesKnown || capacities.length === 0) {
+    return;
+  }
+
+  const tenants = tenantPods(config.tenants);
+  const allRooms = capacities.flatMap((pool) => pool.rooms);
+  let everyPodFits = tenants !== undefined;
+  for (const tenant of tenants ?? []) {
+    everyPodFits = checkInstancePod(tenant, allRooms, ctx) && everyPodFits;
+  }
+  const sized = capacities.every(
+    (pool) => typeof pool.maxSize === 'number' && pool.maxSize % ZONE_COUNT === 0,
+  );
+  if (!everyPodFits || !tenants || !sized) {
+    return;
+  }
+  checkZoneCapacity(tenants, capacities, ctx);
+}
+
+/** The rooms of a pool's instance types, or undefined when a type is malformed or unknown. */
+function poolRooms(pool: PoolInput, index: number, ctx: z.RefinementCtx): NodeRoom[] | undefined {
   const types = Array.isArray(pool.instanceTypes) ? pool.instanceTypes : [];
   const rooms: NodeRoom[] = [];
-  types.forEach((type, index) => {
+  types.forEach((type, typeIndex) => {
     if (typeof type !== 'string' || !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(type)) {
       return;
     }
@@ -128,61 +187,89 @@ export function checkDatabaseCapacity(config: CapacityInput, ctx: z.RefinementCt
     } else {
       ctx.addIssue({
         code: 'custom',
-        path: ['nodePools', 'database', 'instanceTypes', index],
+        path: ['nodePools', 'database', index, 'instanceTypes', typeIndex],
         message: `expected a database instance type whose capacity is known: ${SUPPORTED_INSTANCE_TYPES_TEXT}`,
       });
     }
   });
-  if (rooms.length === 0 || rooms.length !== types.length) {
-    return;
-  }
-
-  const tenants = tenantPods(config.tenants);
-  let everyPodFits = tenants !== undefined;
-  for (const tenant of tenants ?? []) {
-    everyPodFits = checkInstancePod(tenant, rooms, ctx) && everyPodFits;
-  }
-  const maxSize = pool.maxSize;
-  if (!everyPodFits || !tenants || typeof maxSize !== 'number' || maxSize % ZONE_COUNT !== 0) {
-    return;
-  }
-  // A node group may launch any of its types: plan with the one that leaves the least room.
-  const smallest = [...rooms].sort(
-    (a, b) => roomOf(a).memoryBytes - roomOf(b).memoryBytes || roomOf(a).cpu - roomOf(b).cpu,
-  )[0];
-  const nodesPerZone = maxSize / ZONE_COUNT;
-  if (!fitsZone(tenants, smallest, nodesPerZone)) {
-    const needed = [...Array(Math.floor(100 / ZONE_COUNT)).keys()]
-      .map((n) => n + 1)
-      .find((n) => n > nodesPerZone && fitsZone(tenants, smallest, n));
-    ctx.addIssue({
-      code: 'custom',
-      path: ['nodePools', 'database', 'maxSize'],
-      message:
-        (needed
-          ? `expected at least ${needed * ZONE_COUNT} (${needed} ${smallest.instanceType} nodes in each of ${ZONE_COUNT} zones)`
-          : `expected a pool that holds every tenant, which no maxSize up to 99 of ${smallest.instanceType} does`) +
-        " to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
-    });
-  }
+  return rooms.length > 0 && rooms.length === types.length ? rooms : undefined;
 }
 
-/** The database pool is one node group per zone: its sizes split evenly over the zones. */
-function checkPoolSizes(
-  pool: NonNullable<CapacityInput['nodePools']>['database'],
+/**
+ * All tenants fit the serving pools at maxSize, counted for the fullest zone. Otherwise the
+ * issue names the maxSize the last pool needs, the others held at theirs.
+ */
+function checkZoneCapacity(tenants: TenantPods[], pools: PoolCapacity[], ctx: z.RefinementCtx): void {
+  // A node group may launch any of its types: plan each pool with the one that leaves the least room.
+  const smallestOf = (rooms: NodeRoom[]) =>
+    [...rooms].sort(
+      (a, b) => roomOf(a).memoryBytes - roomOf(b).memoryBytes || roomOf(a).cpu - roomOf(b).cpu,
+    )[0];
+  const zoneNodes = (pool: PoolCapacity, perZone: number) =>
+    Array<NodeRoom>(perZone).fill(smallestOf(pool.rooms));
+  const others = pools.slice(0, -1).flatMap((pool) => zoneNodes(pool, (pool.maxSize as number) / ZONE_COUNT));
+  const last = pools[pools.length - 1];
+  const nodesPerZone = (last.maxSize as number) / ZONE_COUNT;
+  const fits = (perZone: number) => fitsZone(tenants, [...others, ...zoneNodes(last, perZone)]);
+  if (fits(nodesPerZone)) {
+    return;
+  }
+  const smallest = smallestOf(last.rooms);
+  const needed = [...Array(Math.floor(100 / ZONE_COUNT)).keys()]
+    .map((n) => n + 1)
+    .find((n) => n > nodesPerZone && fits(n));
+  const withOthers = pools.length > 1 ? ', the other pools at their maxSize' : '';
+  ctx.addIssue({
+    code: 'custom',
+    path: ['nodePools', 'database', last.index, 'maxSize'],
+    message:
+      (needed
+        ? `expected at least ${needed * ZONE_COUNT} (${needed} ${smallest.instanceType} nodes in each of ${ZONE_COUNT} zones${withOthers})`
+        : `expected a pool that holds every tenant, which no maxSize up to 99 of ${smallest.instanceType} does${withOthers}`) +
+      " to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
+  });
+}
+
+/**
+ * Production keeps a database node in every zone: the serving pools' minSize adds up to at
+ * least 3. Returns the index of the pool the issue names, if any.
+ */
+function checkProductionMinimum(
+  serving: { pool: PoolInput; index: number }[],
   stage: unknown,
   ctx: z.RefinementCtx,
-) {
+): number | undefined {
+  const sizes = serving.map(({ pool }) => pool.minSize);
+  if ((stage ?? 'production') !== 'production' || !sizes.every((size) => typeof size === 'number')) {
+    return undefined;
+  }
+  const total = (sizes as number[]).reduce((sum, size) => sum + size, 0);
+  if (total >= PRODUCTION_DATABASE_MINIMUM) {
+    return undefined;
+  }
+  const last = serving[serving.length - 1];
+  const others = total - (last.pool.minSize as number);
+  ctx.addIssue({
+    code: 'custom',
+    path: ['nodePools', 'database', last.index, 'minSize'],
+    message: `expected at least ${PRODUCTION_DATABASE_MINIMUM - others} in production${others > 0 ? ` (with ${others} in the other pools)` : ''}, so every availability zone keeps a database node`,
+  });
+  return last.index;
+}
+
+/** A database pool is one node group per zone: its sizes split evenly over the zones. */
+function checkPoolSizes(pool: PoolInput, index: number, belowMinimum: boolean, ctx: z.RefinementCtx) {
   for (const key of ['minSize', 'desiredSize', 'maxSize'] as const) {
-    const value = pool?.[key];
-    // Production's own minimum (3) is reported by its rule; do not add a second message.
-    const belowProductionMinimum =
-      key === 'minSize' && (stage ?? 'production') === 'production' && Number(value) < 3;
-    if (typeof value === 'number' && value % ZONE_COUNT !== 0 && !belowProductionMinimum) {
+    const value = pool[key];
+    // Production's own minimum is reported by its rule; do not add a second message.
+    if (key === 'minSize' && belowMinimum) {
+      continue;
+    }
+    if (typeof value === 'number' && value % ZONE_COUNT !== 0) {
       ctx.addIssue({
         code: 'custom',
-        path: ['nodePools', 'database', key],
-        message: `expected a multiple of ${ZONE_COUNT}: the database pool is one node group per availability zone, so the Cluster Autoscaler can add a node in the zone of a pending pod's volume`,
+        path: ['nodePools', 'database', index, key],
+        message: `expected a multiple of ${ZONE_COUNT}: a database pool is one node group per availability zone, so the Cluster Autoscaler can add a node in the zone of a pending pod's volume`,
       });
     }
   }
@@ -270,12 +357,11 @@ function describeNode(node: NodeRoom, sidecars: PodRequests): string {
 }
 
 /**
- * Whether the fullest zone's pods fit `nodes` nodes: first-fit decreasing, never two pods
- * of one tenant's instances (or of its PgBouncers) on one node. A packing found is one the
- * scheduler can reach; the Cluster Autoscaler adds nodes as pods arrive.
+ * Whether the fullest zone's pods fit `nodes` (one zone's nodes, of any pools): first-fit
+ * decreasing, never two pods of one tenant's instances (or of its PgBouncers) on one node. A
+ * packing found is one the scheduler can reach; the Cluster Autoscaler adds nodes as pods arrive.
  */
-export function fitsZone(tenants: readonly TenantPodsInput[], node: NodeRoom, nodes: number): boolean {
-  const room = roomOf(node);
+export function fitsZone(tenants: readonly TenantPodsInput[], nodes: readonly NodeRoom[]): boolean {
   const pods = tenants
     .flatMap((tenant) => [
       ...Array<[string, PodRequests]>(Math.ceil(tenant.instances / ZONE_COUNT)).fill([
@@ -288,7 +374,8 @@ export function fitsZone(tenants: readonly TenantPodsInput[], node: NodeRoom, no
       ]),
     ])
     .sort(([, a], [, b]) => b.memoryBytes - a.memoryBytes || b.cpu - a.cpu);
-  const bins = Array.from({ length: nodes }, () => ({
+  const bins = nodes.map((node) => ({
+    room: roomOf(node),
     cpu: 0,
     memoryBytes: 0,
     pods: 0,
@@ -298,9 +385,9 @@ export function fitsZone(tenants: readonly TenantPodsInput[], node: NodeRoom, no
     const bin = bins.find(
       (candidate) =>
         !candidate.groups.has(group) &&
-        candidate.cpu + pod.cpu <= room.cpu + 1e-9 &&
-        candidate.memoryBytes + pod.memoryBytes <= room.memoryBytes &&
-        candidate.pods + 1 <= room.pods,
+        candidate.cpu + pod.cpu <= candidate.room.cpu + 1e-9 &&
+        candidate.memoryBytes + pod.memoryBytes <= candidate.room.memoryBytes &&
+        candidate.pods + 1 <= candidate.room.pods,
     );
     if (!bin) {
       return false;

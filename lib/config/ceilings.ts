@@ -164,11 +164,15 @@ export function ceilingsOfDocument(config: unknown): Ceiling[] | undefined {
     quotas?: Partial<QuotasConfig>;
     network?: { vpcCidr?: unknown };
     availabilityZones?: unknown;
-    nodePools?: Record<string, { instanceTypes?: unknown; maxSize?: unknown } | undefined>;
+    nodePools?: Record<string, unknown>;
     tenants?: unknown;
   };
   const prefix = /^[\d.]+\/(\d+)$/.exec(String(doc.network?.vpcCidr))?.[1];
-  const pools = Object.values(doc.nodePools ?? {});
+  // The database pools are a list, the system pool a single mapping.
+  const pools = Object.values(doc.nodePools ?? {}).flatMap(
+    (pool) =>
+      (Array.isArray(pool) ? pool : [pool]) as ({ instanceTypes?: unknown; maxSize?: unknown } | undefined)[],
+  );
   const wellFormed = pools.every(
     (pool) =>
       Array.isArray(pool?.instanceTypes) &&

@@ -4,7 +4,6 @@
  * Messages say what is allowed ("expected ..."); the loader prefixes each with the key path
  * and the value it received, so every error reads `path: got X, expected Y`.
  */
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
 import { checkDatabaseCapacity } from './capacity';
 import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
@@ -13,6 +12,7 @@ import { awsAccountId, awsRegion, dnsLabel, ipv4Cidr } from './fields';
 import { environmentImagesSchema } from './images-schema';
 import { checkMajorUpgrades } from './major-upgrade';
 import { checkBackupAlertAge, monitoringSchema } from './monitoring-schema';
+import { databasePoolsSchema, nodePoolSchema } from './node-pools';
 import { pgAdminSchema } from './pgadmin-schema';
 import { tenantSchema } from './tenant-schema';
 import { checkCloneSources } from './backup-schema';
@@ -30,63 +30,6 @@ const LOG_RETENTION_DAYS = [
 const iamRoleArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, {
   message: 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins',
 });
-
-const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const instanceType = z.string().regex(INSTANCE_TYPE_PATTERN, {
-  message: 'expected an EC2 instance type such as m7g.large',
-});
-
-const nodePoolSchema = z
-  .strictObject({
-    instanceTypes: z
-      .array(instanceType)
-      .min(1, { message: 'expected at least one instance type' })
-      .meta({ description: 'EC2 instance types, all of one CPU architecture (Graviton arm64 is fine).' }),
-    minSize: z.number().int().min(1).max(100).meta({ description: 'Fewest nodes.' }),
-    desiredSize: z
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .optional()
-      .meta({ description: 'Nodes at creation; the autoscaler owns it afterwards. Defaults to minSize.' }),
-    maxSize: z.number().int().min(1).max(100).meta({ description: 'Most nodes.' }),
-    diskSizeGiB: z
-      .number()
-      .int()
-      .min(20)
-      .max(1000)
-      .default(50)
-      .meta({ description: 'Root volume size of each node (encrypted gp3).' }),
-  })
-  .superRefine((pool, ctx) => {
-    if (pool.minSize > pool.maxSize) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['minSize'],
-        message: `expected at most maxSize (${pool.maxSize})`,
-      });
-    }
-    const desired = pool.desiredSize;
-    if (desired !== undefined && (desired < pool.minSize || desired > pool.maxSize)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['desiredSize'],
-        message: `expected a number from minSize (${pool.minSize}) to maxSize (${pool.maxSize})`,
-      });
-    }
-    // Malformed types are reported by their own check; only well-formed ones have an architecture.
-    const wellFormed = pool.instanceTypes.filter((type) => INSTANCE_TYPE_PATTERN.test(type));
-    const architectures = new Set(wellFormed.map((type) => new ec2.InstanceType(type).architecture));
-    if (architectures.size > 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['instanceTypes'],
-        message:
-          'expected instance types of one CPU architecture (a node group has one AMI: all arm64 or all x86_64)',
-      });
-    }
-  });
 
 const environmentShape = z.strictObject({
   name: dnsLabel(20).meta({
@@ -158,10 +101,7 @@ const environmentShape = z.strictObject({
     }),
   nodePools: z.strictObject({
     system: nodePoolSchema.meta({ description: 'Nodes for operators, controllers and monitoring.' }),
-    database: nodePoolSchema.meta({
-      description:
-        'Tainted nodes reserved for PostgreSQL pods: one node group per zone, so sizes are multiples of 3, and every tenant must fit (see README, Capacity).',
-    }),
+    database: databasePoolsSchema,
   }),
   images: environmentImagesSchema.default({ pullSecretNames: [] }).meta({
     description: 'Image overrides for the operator and every tenant (default: the images PGO names).',
@@ -197,8 +137,7 @@ export const environmentConfigSchema = environmentShape.superRefine(checkEnviron
 
 /** A validated environment configuration, defaults applied. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
-/** One node pool of a validated configuration. */
-export type NodePoolConfig = z.output<typeof nodePoolSchema>;
+export type { DatabasePoolConfig, NodePoolConfig } from './node-pools';
 
 type Ctx = z.RefinementCtx;
 type Parsed = z.output<typeof environmentShape>;
@@ -218,14 +157,6 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkBackupAlertAge(config, ctx);
   checkMajorUpgrades(config, ctx);
   checkCloneSources(config, ctx);
-  const databaseMin = config.nodePools?.database?.minSize;
-  if (config.stage === 'production' && typeof databaseMin === 'number' && databaseMin < 3) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['nodePools', 'database', 'minSize'],
-      message: 'expected at least 3 in production, so every availability zone keeps a database node',
-    });
-  }
   const seen = new Map<string, number>();
   (Array.isArray(config.tenants) ? config.tenants : []).forEach((tenant, index) => {
     const name = tenant?.name;

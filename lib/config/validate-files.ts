@@ -53,7 +53,7 @@ function environmentSummary(file: string): string[] {
     quotas: config.quotas,
     vpcPrefixLength: Number(config.network.vpcCidr.split('/')[1]),
     zones: config.availabilityZones.length,
-    nodePools: [config.nodePools.system, config.nodePools.database],
+    nodePools: [config.nodePools.system, ...config.nodePools.database],
     tenants: config.tenants.length,
   });
   return [

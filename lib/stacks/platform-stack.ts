@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Fn } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,6 +11,7 @@ import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from 
 import { PlatformCaChart, platformCaExportCommand } from '../../k8s/platform-ca-chart';
 import { DATABASE_STORAGE_CLASS, StorageClassChart } from '../../k8s/storage-class-chart';
 import { MONITORING_NAMESPACE } from '../../k8s/tenant-database-chart';
+import { FIRST_DATABASE_POOL_NAME } from '../config/node-pools';
 import type { EnvironmentConfig } from '../config/schema';
 import {
   ALB_CONTROLLER_VERSION,
@@ -102,20 +103,38 @@ export class PlatformStack extends EnvironmentStack {
       ...config.nodePools.system,
       labels: { [NODE_POOL_LABEL]: SYSTEM_POOL },
     });
-    const databasePool = new NodePool(this, 'DatabaseNodePool', {
-      cluster: this.cluster,
-      ...config.nodePools.database,
-      labels: { [NODE_POOL_LABEL]: DATABASE_POOL },
-      taints: [{ key: DATABASE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
-      // A database pod's volume lives in one zone; only a node group of that zone can add a node for it.
-      availabilityZones: config.availabilityZones,
+    // Every database pool carries the same label and taint, so pods may run on any of them
+    // while one pool replaces another.
+    const databaseNodegroups = config.nodePools.database.flatMap((pool) => {
+      const id = databasePoolId(pool.name);
+      const { nodegroups } = new NodePool(this, id, {
+        cluster: this.cluster,
+        instanceTypes: pool.instanceTypes,
+        minSize: pool.minSize,
+        maxSize: pool.maxSize,
+        desiredSize: pool.desiredSize,
+        diskSizeGiB: pool.diskSizeGiB,
+        labels: { [NODE_POOL_LABEL]: DATABASE_POOL },
+        taints: [{ key: DATABASE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
+        // A database pod's volume lives in one zone; only a node group of that zone can add a node for it.
+        availabilityZones: config.availabilityZones,
+      });
+      // EKS labels each node eks.amazonaws.com/nodegroup=<name>: the runbook selects a pool's nodes with these.
+      new CfnOutput(this, `${id}Nodegroups`, {
+        description: `Node groups of database pool ${pool.name}, space-separated`,
+        value: Fn.join(
+          ' ',
+          nodegroups.map((nodegroup) => nodegroup.nodegroupName),
+        ),
+      });
+      return nodegroups;
     });
     // The controller's Helm release waits for its pods, which need somewhere to run.
     this.cluster.albController?.node.addDependency(...systemPool.nodegroups);
 
     const addons = new ClusterAddons(this, 'Addons', {
       cluster: this.cluster,
-      nodeGroups: [...systemPool.nodegroups, ...databasePool.nodegroups],
+      nodeGroups: [...systemPool.nodegroups, ...databaseNodegroups],
       versions: config.cluster.addonVersions,
     });
 
@@ -259,4 +278,20 @@ export class PlatformStack extends EnvironmentStack {
       value: this.network.vpc.vpcId,
     });
   }
+}
+
+/**
+ * The construct ID of a database pool, which prefixes the logical IDs of its node groups. The
+ * first pool keeps the ID the single database pool had (`DatabaseNodePool`), so adopting
+ * named pools leaves deployed node groups in place; others are `DatabaseNodePool<Name>`.
+ */
+export function databasePoolId(name: string): string {
+  if (name === FIRST_DATABASE_POOL_NAME) {
+    return 'DatabaseNodePool';
+  }
+  const pascal = name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  return `DatabaseNodePool${pascal}`;
 }

@@ -65,7 +65,7 @@ describe('each instance pod fits one node of the smallest database type', () => 
     expect(() =>
       configWith((d) => {
         Object.assign(d.tenants[1], { cpu: '4', memory: '32Gi' });
-        d.nodePools.database.instanceTypes = ['r7g.2xlarge'];
+        d.nodePools.database[0].instanceTypes = ['r7g.2xlarge'];
       }),
     ).not.toThrow();
   });
@@ -73,7 +73,7 @@ describe('each instance pod fits one node of the smallest database type', () => 
   test('with several instance types, plans with the one that leaves the least room', () => {
     const problems = problemsOf((d) => {
       d.tenants[1].memory = '30Gi';
-      d.nodePools.database.instanceTypes = ['r7g.2xlarge', 'm7g.2xlarge'];
+      d.nodePools.database[0].instanceTypes = ['r7g.2xlarge', 'm7g.2xlarge'];
     });
     expect(problems).toEqual([
       expect.stringMatching(
@@ -83,9 +83,9 @@ describe('each instance pod fits one node of the smallest database type', () => 
   });
 
   test('a database instance type without known capacity is refused with the supported ones', () => {
-    expect(problemsOf((d) => (d.nodePools.database.instanceTypes = ['x2gd.xlarge']))).toEqual([
+    expect(problemsOf((d) => (d.nodePools.database[0].instanceTypes = ['x2gd.xlarge']))).toEqual([
       expect.stringMatching(
-        /^nodePools\.database\.instanceTypes\[0\]: got "x2gd\.xlarge", expected a database instance type whose capacity is known: m6g, m7g.*lib\/config\/instance-types\.ts/,
+        /^nodePools\.database\[0\]\.instanceTypes\[0\]: got "x2gd\.xlarge", expected a database instance type whose capacity is known: m6g, m7g.*lib\/config\/instance-types\.ts/,
       ),
     ]);
   });
@@ -97,15 +97,15 @@ describe('all tenants fit the database pool at maxSize, spread over three zones'
   });
 
   test('a pool too small for the fullest zone is refused with the size that fits', () => {
-    expect(problemsOf((d) => Object.assign(d.nodePools.database, { maxSize: 3 }))).toEqual([
-      "nodePools.database.maxSize: got 3, expected at least 6 (2 r7g.xlarge nodes in each of 3 zones) to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
+    expect(problemsOf((d) => Object.assign(d.nodePools.database[0], { maxSize: 3 }))).toEqual([
+      "nodePools.database[0].maxSize: got 3, expected at least 6 (2 r7g.xlarge nodes in each of 3 zones) to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
     ]);
   });
 
   test('sizes are multiples of the three zones: one node group per zone', () => {
-    expect(problemsOf((d) => (d.nodePools.database.maxSize = 10))).toEqual([
+    expect(problemsOf((d) => (d.nodePools.database[0].maxSize = 10))).toEqual([
       expect.stringMatching(
-        /^nodePools\.database\.maxSize: got 10, expected a multiple of 3: the database pool is one node group per availability zone/,
+        /^nodePools\.database\[0\]\.maxSize: got 10, expected a multiple of 3: a database pool is one node group per availability zone/,
       ),
     ]);
   });
@@ -114,11 +114,11 @@ describe('all tenants fit the database pool at maxSize, spread over three zones'
     expect(
       problemsOf((d) => {
         d.stage = 'development';
-        Object.assign(d.nodePools.database, { minSize: 1, desiredSize: 2 });
+        Object.assign(d.nodePools.database[0], { minSize: 1, desiredSize: 2 });
       }),
     ).toEqual([
-      expect.stringMatching(/^nodePools\.database\.minSize: got 1, expected a multiple of 3/),
-      expect.stringMatching(/^nodePools\.database\.desiredSize: got 2, expected a multiple of 3/),
+      expect.stringMatching(/^nodePools\.database\[0\]\.minSize: got 1, expected a multiple of 3/),
+      expect.stringMatching(/^nodePools\.database\[0\]\.desiredSize: got 2, expected a multiple of 3/),
     ]);
   });
 
@@ -131,8 +131,8 @@ describe('all tenants fit the database pool at maxSize, spread over three zones'
       pgBouncers: 1,
     };
     // Six instances put two in the fullest zone: two nodes there, never one.
-    expect(fitsZone([{ ...tiny, instances: 6 }], room, 1)).toBe(false);
-    expect(fitsZone([{ ...tiny, instances: 6 }], room, 2)).toBe(true);
+    expect(fitsZone([{ ...tiny, instances: 6 }], [room])).toBe(false);
+    expect(fitsZone([{ ...tiny, instances: 6 }], [room, room])).toBe(true);
   });
 
   test('counts the DaemonSets every node runs', () => {

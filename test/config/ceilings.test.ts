@@ -12,8 +12,8 @@ import { configWith, problemsOf } from '../util';
 function withTenants(count: number) {
   return (doc: Record<string, any>) => {
     // Enough database nodes for every tenant, so only the ceilings under test can refuse them.
-    doc.nodePools.database.instanceTypes = ['r7g.16xlarge'];
-    doc.nodePools.database.maxSize = 99;
+    doc.nodePools.database[0].instanceTypes = ['r7g.16xlarge'];
+    doc.nodePools.database[0].maxSize = 99;
     const template = doc.tenants[0];
     for (let i = doc.tenants.length; i < count; i++) {
       doc.tenants.push({ ...template, name: `tenant-${i}` });

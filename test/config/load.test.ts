@@ -181,11 +181,13 @@ describe('bad input is rejected with the key, the value and what is allowed', ()
   });
 
   test('instance types of two CPU architectures in one pool', () => {
-    expect(problemsOf((d) => (d.nodePools.database.instanceTypes = ['r7g.xlarge', 'r7i.xlarge']))).toEqual([
-      expect.stringMatching(
-        /^nodePools\.database\.instanceTypes: got \["r7g\.xlarge","r7i\.xlarge"\], expected instance types of one CPU architecture/,
-      ),
-    ]);
+    expect(problemsOf((d) => (d.nodePools.database[0].instanceTypes = ['r7g.xlarge', 'r7i.xlarge']))).toEqual(
+      [
+        expect.stringMatching(
+          /^nodePools\.database\[0\]\.instanceTypes: got \["r7g\.xlarge","r7i\.xlarge"\], expected instance types of one CPU architecture/,
+        ),
+      ],
+    );
   });
 
   test('a malformed instance type', () => {
@@ -195,8 +197,8 @@ describe('bad input is rejected with the key, the value and what is allowed', ()
   });
 
   test('fewer than three database nodes in production', () => {
-    expect(problemsOf((d) => (d.nodePools.database.minSize = 2))).toEqual([
-      'nodePools.database.minSize: got 2, expected at least 3 in production, so every availability zone keeps a database node',
+    expect(problemsOf((d) => (d.nodePools.database[0].minSize = 2))).toEqual([
+      'nodePools.database[0].minSize: got 2, expected at least 3 in production, so every availability zone keeps a database node',
     ]);
   });
 

@@ -130,7 +130,7 @@ describe('changing the instance type of the database node pool', () => {
   let review: Review;
   beforeAll(() => {
     review = reviewOf((doc) => {
-      doc.nodePools.database.instanceTypes = ['r7g.2xlarge'];
+      doc.nodePools.database[0].instanceTypes = ['r7g.2xlarge'];
     });
   });
 
