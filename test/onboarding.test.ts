@@ -32,6 +32,7 @@ test('lists the security group rules and psql strings for both ports when there 
 
 test('a single-instance tenant gets the read-write port only', () => {
   const config = configWith((d) => {
+    d.stage = 'staging'; // production refuses a single instance
     d.tenants[0].replicas = 1;
     d.tenants[0].pgBouncerReplicas = 1;
     d.tenants[0].highlyAvailable = false;

@@ -129,12 +129,13 @@ const PRODUCTION_DATABASE_MINIMUM = ZONE_COUNT;
  */
 export function checkDatabaseCapacity(config: CapacityInput, ctx: z.RefinementCtx): void {
   const input = config.nodePools?.database;
-  if (!Array.isArray(input)) {
+  // An empty list is reported by the schema.
+  if (!Array.isArray(input) || input.length === 0) {
     return;
   }
   const pools = input.map((pool: PoolInput | undefined) => pool ?? {});
   const serving = pools.map((pool, index) => ({ pool, index })).filter(({ pool }) => pool.retiring !== true);
-  if (pools.length > 0 && serving.length === 0) {
+  if (serving.length === 0) {
     ctx.addIssue({
       code: 'custom',
       path: ['nodePools', 'database'],

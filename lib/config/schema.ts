@@ -5,6 +5,7 @@
  * and the value it received, so every error reads `path: got X, expected Y`.
  */
 import { z } from 'zod';
+import { checkTenantAvailability } from './availability';
 import { checkDatabaseCapacity } from './capacity';
 import { cidrsOverlap, Ipv4Cidr, parseIpv4Cidr } from './cidr';
 import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_RELEASES } from './versions';
@@ -153,6 +154,7 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkNetwork(config, ctx);
   checkCluster(config, ctx);
   checkDatabaseCapacity(config, ctx);
+  checkTenantAvailability(config, ctx);
   checkCeilings(config, ctx);
   checkBackupAlertAge(config, ctx);
   checkMajorUpgrades(config, ctx);

@@ -107,10 +107,10 @@ export const tenantSchema = z
       .max(9)
       .default(2)
       .meta({ description: 'PostgreSQL instances: one primary, the rest streaming replicas.' }),
-    highlyAvailable: z
-      .boolean()
-      .default(true)
-      .meta({ description: 'Set to false to allow a single instance and a single PgBouncer (no failover).' }),
+    highlyAvailable: z.boolean().default(true).meta({
+      description:
+        'Set to false to allow a single instance and a single PgBouncer (no failover); refused in production.',
+    }),
     cpu: quantity('CPU', '2 or 500m', 0.25, 64, 'from 250m to 64 CPUs').meta({
       description: 'CPU for each PostgreSQL instance (request and limit).',
     }),

@@ -141,3 +141,96 @@ describe('all tenants fit the database pool at maxSize, spread over three zones'
     expect(Math.round(room.daemonSets.cpu * 1000)).toBe(180);
   });
 });
+
+describe('several database pools, while one replaces another', () => {
+  const smallPool = {
+    name: 'r7g-xl-b',
+    instanceTypes: ['r7g.xlarge'],
+    minSize: 3,
+    maxSize: 3,
+    diskSizeGiB: 50,
+  };
+
+  test('the tenants may fit the pools combined when no single pool holds them', () => {
+    // 3 nodes of r7g.xlarge alone hold too little (one node per zone; see the maxSize test above).
+    const config = configWith((d) => {
+      d.nodePools.database[0].maxSize = 3;
+      d.nodePools.database.push({ ...smallPool });
+    });
+    expect(config.nodePools.database.map((pool) => pool.maxSize)).toEqual([3, 3]);
+  });
+
+  test('a retiring pool does not count: the others alone must hold every tenant', () => {
+    expect(
+      problemsOf((d) => {
+        d.nodePools.database[0].retiring = true;
+        d.nodePools.database.push({ ...smallPool });
+      }),
+    ).toEqual([
+      "nodePools.database[1].maxSize: got 3, expected at least 6 (2 r7g.xlarge nodes in each of 3 zones) to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
+    ]);
+  });
+
+  test('names the maxSize the last pool needs with the others at theirs', () => {
+    // Two orders instances and one analytics instance in the fullest zone, too large to share
+    // a node: three nodes per zone, one from the first pool.
+    expect(
+      problemsOf((d) => {
+        Object.assign(d.tenants[0], { replicas: 6, memory: '20Gi' });
+        d.nodePools.database[0].maxSize = 3;
+        d.nodePools.database.push({ ...smallPool });
+      }),
+    ).toEqual([
+      "nodePools.database[1].maxSize: got 3, expected at least 6 (2 r7g.xlarge nodes in each of 3 zones, the other pools at their maxSize) to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
+    ]);
+  });
+
+  test('each instance pod fits every type of every pool, since the scheduler may pick any', () => {
+    expect(
+      problemsOf((d) => d.nodePools.database.push({ ...smallPool, instanceTypes: ['r7g.large'] })),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^tenants\[1\]\.memory: got "24Gi", expected at most \d+Gi with cpu 3 on r7g\.large/,
+      ),
+    );
+  });
+
+  test('a retiring pool still needs known instance types, and one pool must be left serving', () => {
+    expect(problemsOf((d) => (d.nodePools.database[0].retiring = true))).toEqual([
+      'nodePools.database: got [{"name":"database","instanceTypes":["r7g.xlarge"],"minSize":3,"maxSize":9,"diskSizeGiB":50,"retiring":true}], expected at least one pool that is not retiring, to hold the tenants',
+    ]);
+  });
+
+  test('production counts the serving pools together for its three database nodes', () => {
+    expect(
+      problemsOf((d) => {
+        d.nodePools.database[0].retiring = true;
+        d.nodePools.database.push({ ...smallPool, maxSize: 9 });
+        d.nodePools.database.push({ ...smallPool, name: 'r7g-xl-c', minSize: 1, maxSize: 9 });
+        d.nodePools.database[1].minSize = 1;
+      }),
+    ).toEqual([
+      'nodePools.database[2].minSize: got 1, expected at least 2 in production (with 1 in the other pools), so every availability zone keeps a database node',
+      expect.stringMatching(/^nodePools\.database\[1\]\.minSize: got 1, expected a multiple of 3/),
+    ]);
+  });
+});
+
+describe('scaling a tenant out', () => {
+  // analytics at 7 instances puts 3 in the fullest zone, each too large to share a node with
+  // another: with orders' instance there, the zone needs a fourth node.
+  test('an added instance that the pool cannot hold is refused with the maxSize that would', () => {
+    expect(configWith((d) => (d.tenants[1].replicas = 6)).tenants[1].replicas).toBe(6);
+    expect(problemsOf((d) => (d.tenants[1].replicas = 7))).toEqual([
+      "nodePools.database[0].maxSize: got 9, expected at least 12 (4 r7g.xlarge nodes in each of 3 zones) to hold every tenant's instances and PgBouncer pods with their zone spread; or use a larger instance type",
+    ]);
+  });
+
+  test('scaling up a tenant re-checks its instance pod against the node', () => {
+    expect(problemsOf((d) => (d.tenants[0].memory = '30Gi'))).toEqual([
+      expect.stringMatching(
+        /^tenants\[0\]\.memory: got "30Gi", expected at most 28Gi with cpu 1 on r7g\.xlarge/,
+      ),
+    ]);
+  });
+});

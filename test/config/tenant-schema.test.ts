@@ -56,6 +56,7 @@ describe('tenant rules', () => {
       'tenants[0].replicas: got 1, expected at least 2 for a highly available cluster (set highlyAvailable: false to run one instance)',
     ]);
     const single = configWith((d) => {
+      d.stage = 'staging'; // production refuses a single instance
       d.tenants[0].replicas = 1;
       d.tenants[0].pgBouncerReplicas = 1;
       d.tenants[0].highlyAvailable = false;
@@ -156,6 +157,20 @@ describe('tenant rules', () => {
     ).toEqual([
       expect.stringMatching(
         /^tenants\[0\]\.images\.postgres\["17"\]: got "registry\.example\.com\/postgres", expected a full image reference/,
+      ),
+    ]);
+  });
+});
+
+describe('scaling in', () => {
+  test('a production environment refuses a single instance even when asked for', () => {
+    expect(
+      problemsOf((d) => {
+        Object.assign(d.tenants[0], { replicas: 1, pgBouncerReplicas: 1, highlyAvailable: false });
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^tenants\[0\]\.highlyAvailable: got false, expected true in production: a single instance has no failover and no PodDisruptionBudget/,
       ),
     ]);
   });

@@ -292,6 +292,7 @@ test('the Service names PGO derives are the ones the load balancer will bind to'
 
 test('a single-instance tenant gets one instance and one PgBouncer', () => {
   const single = configWith((d) => {
+    d.stage = 'staging'; // production refuses a single instance
     d.tenants[0].replicas = 1;
     d.tenants[0].pgBouncerReplicas = 1;
     d.tenants[0].highlyAvailable = false;

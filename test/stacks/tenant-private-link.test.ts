@@ -133,6 +133,7 @@ describe('listeners and target groups', () => {
   test('a tenant without replicas has no read-only port', () => {
     const single = tenantTemplate(
       configWith((d) => {
+        d.stage = 'staging'; // production refuses a single instance
         d.tenants[0].replicas = 1;
         d.tenants[0].pgBouncerReplicas = 1;
         d.tenants[0].highlyAvailable = false;

@@ -1,0 +1,191 @@
+/**
+ * Named database pools: adopting them replaces nothing, and a change of instance type (add a
+ * pool, drain the old one, remove it) never deletes or replaces a node group that still holds
+ * database pods. Each deploy is checked with the review command's own verdict (lib/review),
+ * against a model of the nodes and pods (./database-nodes-model.ts).
+ */
+import { validateConfig } from '../../lib/config/load';
+import type { EnvironmentConfig } from '../../lib/config/schema';
+import { reviewAssemblies } from '../../lib/review/review';
+import { databasePoolId } from '../../lib/stacks/platform-stack';
+import type { ConfigDocument, SafetyStep } from '../safety/operation';
+import { operations, REPLACEMENT_POOL } from '../safety/operations/scaling';
+import { exampleDocument, synthPlatform } from '../util';
+import { DatabaseNodes } from './database-nodes-model';
+
+const OLD_POOL = 'database';
+const changeOfInstanceType = operations.find(
+  (operation) => operation.runbook === 'docs/runbooks/change-database-instance-type.md',
+)!;
+
+type TemplateJson = Record<string, any>; // any: CloudFormation JSON
+
+function platformTemplate(config: EnvironmentConfig): TemplateJson {
+  return synthPlatform(config).template.toJSON();
+}
+
+/** The database pool a node group's logical ID belongs to. */
+function poolOfNodegroup(logicalId: string, pools: readonly string[]): string | undefined {
+  return pools.find((pool) =>
+    new RegExp(`^${databasePoolId(pool)}Nodegroup[A-Z][0-9A-F]{8}$`).test(logicalId),
+  );
+}
+
+/** What one deploy did: the node groups the review flags, and the pods on their pools just before. */
+interface DeployOutcome {
+  readonly description: string;
+  /** Node groups deleted or replaced, by the review's verdict. */
+  readonly flagged: string[];
+  /** Pods on the pools of those node groups when the deploy started. */
+  readonly podsOnFlaggedPools: number;
+}
+
+/** Replays `steps` from the example: deploy each, then drain the pools it marks retiring (runbook step 2). */
+function replay(steps: readonly SafetyStep[]): { outcomes: DeployOutcome[]; cluster: DatabaseNodes } {
+  const doc: ConfigDocument = exampleDocument();
+  let config = validateConfig(structuredClone(doc), 'example');
+  let template = platformTemplate(config);
+  const cluster = new DatabaseNodes(config);
+  const outcomes = steps.map((step) => {
+    step.edit(doc);
+    const next = validateConfig(structuredClone(doc), step.description);
+    const nextTemplate = platformTemplate(next);
+    const review = reviewAssemblies({ platform: template }, { platform: nextTemplate });
+    const flagged = review.stacks
+      .flatMap((stack) => stack.resources)
+      .filter((resource) => resource.type === 'AWS::EKS::Nodegroup' && resource.risk)
+      .map((resource) => resource.logicalId);
+    const pools = config.nodePools.database.map((pool) => pool.name);
+    const flaggedPools = new Set(flagged.map((id) => poolOfNodegroup(id, pools)));
+    const podsOnFlaggedPools = [...flaggedPools].reduce((sum, pool) => sum + cluster.podsOn(pool!).length, 0);
+    cluster.deploy(next.nodePools.database);
+    for (const pool of next.nodePools.database.filter((candidate) => candidate.retiring)) {
+      cluster.drainPool(pool.name);
+    }
+    config = next;
+    template = nextTemplate;
+    return { description: step.description, flagged, podsOnFlaggedPools };
+  });
+  return { outcomes, cluster };
+}
+
+describe('adopting named pools', () => {
+  let template: TemplateJson;
+  beforeAll(() => {
+    template = platformTemplate(validateConfig(exampleDocument(), 'example'));
+  });
+
+  // A new logical ID would make CloudFormation create new node groups and delete the deployed
+  // ones, every database node at once: the first pool keeps the IDs of the single pool.
+  test('the pool named database keeps the node group logical IDs deployed before pools had names', () => {
+    const ids = Object.entries(template.Resources)
+      .filter(
+        ([id, resource]: [string, any]) =>
+          resource.Type === 'AWS::EKS::Nodegroup' && id.startsWith('Database'),
+      )
+      .map(([id]) => id)
+      .sort();
+    expect(ids).toEqual([
+      'DatabaseNodePoolNodegroupAC1DFC268',
+      'DatabaseNodePoolNodegroupB3AA53779',
+      'DatabaseNodePoolNodegroupCB2863FC2',
+    ]);
+  });
+
+  test("each pool's node group names are an output, for the drain commands of the runbook", () => {
+    expect(template.Outputs.DatabaseNodePoolNodegroups.Value).toEqual({
+      'Fn::Join': [
+        ' ',
+        ['AC1DFC268', 'B3AA53779', 'CB2863FC2'].map((suffix) => ({
+          'Fn::GetAtt': [`DatabaseNodePoolNodegroup${suffix}`, 'NodegroupName'],
+        })),
+      ],
+    });
+  });
+
+  test('a second pool gets node groups of its own, one per zone, with the label and taint database pods need', () => {
+    const doc = exampleDocument();
+    doc.nodePools.database.push({ ...REPLACEMENT_POOL });
+    const resources = platformTemplate(validateConfig(doc, 'two pools')).Resources;
+    const added = Object.entries(resources).filter(
+      ([id, resource]: [string, any]) =>
+        resource.Type === 'AWS::EKS::Nodegroup' && poolOfNodegroup(id, [REPLACEMENT_POOL.name]) !== undefined,
+    );
+    expect(added.map(([, resource]: [string, any]) => resource.Properties.Subnets.length)).toEqual([1, 1, 1]);
+    for (const [, resource] of added as [string, any][]) {
+      expect(resource.Properties.InstanceTypes).toEqual(['r7g.2xlarge']);
+      expect(resource.Properties.Labels).toEqual(
+        resources.DatabaseNodePoolNodegroupAC1DFC268.Properties.Labels,
+      );
+      expect(resource.Properties.Taints).toEqual(
+        resources.DatabaseNodePoolNodegroupAC1DFC268.Properties.Taints,
+      );
+    }
+  });
+});
+
+describe('changing the instance type: add a pool, drain the old one, remove it', () => {
+  let outcomes: DeployOutcome[];
+  let cluster: DatabaseNodes;
+  beforeAll(() => {
+    ({ outcomes, cluster } = replay(changeOfInstanceType.steps));
+  });
+
+  test('adding the pool and marking the old one retiring delete or replace no node group', () => {
+    expect(outcomes.slice(0, 2).map((outcome) => outcome.flagged)).toEqual([[], []]);
+  });
+
+  test('the removal deletes exactly the old pool node groups, which the drain emptied', () => {
+    const removal = outcomes[2];
+    expect(removal.flagged.map((id) => poolOfNodegroup(id, [OLD_POOL]))).toEqual([
+      OLD_POOL,
+      OLD_POOL,
+      OLD_POOL,
+    ]);
+    expect(removal.podsOnFlaggedPools).toBe(0);
+  });
+
+  test('no step deletes or replaces a node group that holds database pods', () => {
+    expect(outcomes.map((outcome) => [outcome.description, outcome.podsOnFlaggedPools])).toEqual(
+      outcomes.map((outcome) => [outcome.description, 0]),
+    );
+  });
+
+  test('the drain moves every pod to the new pool without a tenant losing all its instances or PgBouncers', () => {
+    expect(cluster.outages).toEqual([]);
+    expect(cluster.pending).toEqual([]);
+    expect(cluster.nodesOf(OLD_POOL)).toEqual([]);
+    // orders: 2 instances + 2 PgBouncers; analytics: 3 + 3.
+    expect(cluster.podsOn(REPLACEMENT_POOL.name)).toHaveLength(10);
+  });
+});
+
+describe('the unsafe ways the runbook rules out', () => {
+  test('removing the old pool without the drain deletes node groups that hold database pods', () => {
+    const [add, , remove] = changeOfInstanceType.steps;
+    const { outcomes, cluster } = replay([add, remove]);
+    expect(outcomes[1].flagged).toHaveLength(3);
+    expect(outcomes[1].podsOnFlaggedPools).toBe(10);
+    // Every instance and PgBouncer was on the old pool: each tenant loses them all at once.
+    expect(cluster.outages.sort()).toEqual([
+      'analytics/instance',
+      'analytics/pgbouncer',
+      'orders/instance',
+      'orders/pgbouncer',
+    ]);
+  });
+
+  // CloudFormation: AWS::EKS::Nodegroup InstanceTypes, "Update requires: Replacement".
+  test('changing the instance types of a pool in place replaces its node groups while they hold pods', () => {
+    const { outcomes } = replay([
+      {
+        description: 'change the instance type in place',
+        edit: (doc) => {
+          doc.nodePools.database[0].instanceTypes = ['r7g.2xlarge'];
+        },
+      },
+    ]);
+    expect(outcomes[0].flagged).toHaveLength(3);
+    expect(outcomes[0].podsOnFlaggedPools).toBe(10);
+  });
+});
