@@ -4,8 +4,11 @@
  * database pods. Each deploy is checked with the review command's own verdict (lib/review),
  * against a model of the nodes and pods (./database-nodes-model.ts).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { validateConfig } from '../../lib/config/load';
 import type { EnvironmentConfig } from '../../lib/config/schema';
+import { formatReview } from '../../lib/review/format';
 import { reviewAssemblies } from '../../lib/review/review';
 import { databasePoolId } from '../../lib/stacks/platform-stack';
 import type { ConfigDocument, SafetyStep } from '../safety/operation';
@@ -38,6 +41,8 @@ interface DeployOutcome {
   readonly flagged: string[];
   /** Pods on the pools of those node groups when the deploy started. */
   readonly podsOnFlaggedPools: number;
+  /** The review as `npm run review` prints it. */
+  readonly printed: string[];
 }
 
 /** Replays `steps` from the example: deploy each, then drain the pools it marks retiring (runbook step 2). */
@@ -50,7 +55,8 @@ function replay(steps: readonly SafetyStep[]): { outcomes: DeployOutcome[]; clus
     step.edit(doc);
     const next = validateConfig(structuredClone(doc), step.description);
     const nextTemplate = platformTemplate(next);
-    const review = reviewAssemblies({ platform: template }, { platform: nextTemplate });
+    const stack = `${config.name}-platform`;
+    const review = reviewAssemblies({ [stack]: template }, { [stack]: nextTemplate });
     const flagged = review.stacks
       .flatMap((stack) => stack.resources)
       .filter((resource) => resource.type === 'AWS::EKS::Nodegroup' && resource.risk)
@@ -64,7 +70,7 @@ function replay(steps: readonly SafetyStep[]): { outcomes: DeployOutcome[]; clus
     }
     config = next;
     template = nextTemplate;
-    return { description: step.description, flagged, podsOnFlaggedPools };
+    return { description: step.description, flagged, podsOnFlaggedPools, printed: formatReview(review) };
   });
   return { outcomes, cluster };
 }
@@ -143,6 +149,13 @@ describe('changing the instance type: add a pool, drain the old one, remove it',
       OLD_POOL,
     ]);
     expect(removal.podsOnFlaggedPools).toBe(0);
+  });
+
+  test('the runbook quotes the risks the removal reports', () => {
+    const printed = outcomes[2].printed;
+    const risks = printed.slice(printed.findIndex((line) => line.startsWith('Data-loss risks')));
+    const runbook = fs.readFileSync(path.join(__dirname, '..', '..', changeOfInstanceType.runbook), 'utf8');
+    expect(runbook).toContain(risks.slice(0, 4).join('\n'));
   });
 
   test('no step deletes or replaces a node group that holds database pods', () => {

@@ -3,6 +3,8 @@
  * (test/safety/operations/scaling.ts): each step is an in-place change of the tenant's
  * PostgresCluster, reviewed the way `npm run review` reviews it.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { validateConfig } from '../../lib/config/load';
 import type { EnvironmentConfig } from '../../lib/config/schema';
 import { createEnvironmentStacks } from '../../lib/environment';
@@ -39,6 +41,13 @@ function replay(runbook: string): { reviews: Review[]; configs: EnvironmentConfi
   return { reviews, configs };
 }
 
+/** Whether the runbook quotes the review exactly as `npm run review` prints it. */
+function expectRunbookQuotes(runbook: string, review: Review): void {
+  const printed = formatReview(review).join('\n');
+  const text = fs.readFileSync(path.join(__dirname, '..', '..', runbook), 'utf8');
+  expect(text).toContain(`\`\`\`text\n${printed.trim()}\n\`\`\``);
+}
+
 const changedStacks = (review: Review) =>
   review.stacks.filter((stack) => stack.change !== 'unchanged').map((stack) => stack.stack);
 
@@ -61,6 +70,10 @@ describe('scaling orders out to 3 instances and back in to 2', () => {
     expect(reviews.map((review) => review.risks)).toEqual([[], []]);
     expect(reviews.map(changedStacks)).toEqual([['example-tenant-orders'], ['example-tenant-orders']]);
   });
+
+  test('the runbook quotes the review of scaling out', () => {
+    expectRunbookQuotes('docs/runbooks/scale-out-in.md', reviews[0]);
+  });
 });
 
 describe('scaling orders up to 2 CPU / 8Gi and back down', () => {
@@ -73,6 +86,10 @@ describe('scaling orders up to 2 CPU / 8Gi and back down', () => {
   test('no step deletes or replaces a stateful resource, and only the orders stack changes', () => {
     expect(reviews.map((review) => review.risks)).toEqual([[], []]);
     expect(reviews.map(changedStacks)).toEqual([['example-tenant-orders'], ['example-tenant-orders']]);
+  });
+
+  test('the runbook quotes the review of scaling up', () => {
+    expectRunbookQuotes('docs/runbooks/scale-up-down.md', reviews[0]);
   });
 
   test('the memory-sized parameters follow the new size in the same change', () => {
