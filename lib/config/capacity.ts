@@ -13,7 +13,8 @@
  *    a zone can only ever run there.
  */
 import { z } from 'zod';
-import { allocatableOf, Allocatable, SUPPORTED_INSTANCE_TYPES_TEXT } from './instance-types';
+import { SUPPORTED_INSTANCE_TYPES_TEXT } from './instance-types';
+import { NodeRoom, nodeRoom, roomOf } from './node-room';
 import { parseQuantity } from './quantity';
 import { instancePodContainers, pgBouncerPodContainers, podRequests, PodRequests } from './tenant-pods';
 
@@ -22,62 +23,6 @@ const GiB = 2 ** 30;
 
 /** Availability zones of an environment; the database pool has one node group in each. */
 export const ZONE_COUNT = 3;
-
-/** A DaemonSet that runs a pod on every database node (they all tolerate every taint). */
-export interface NodeDaemonSet {
-  readonly name: string;
-  readonly requests: PodRequests;
-  /** Where its requests come from. */
-  readonly source: string;
-}
-
-/** The DaemonSets of the EKS add-ons the platform installs, with the requests they declare. */
-export const DATABASE_NODE_DAEMONSETS: readonly NodeDaemonSet[] = [
-  {
-    name: 'aws-node',
-    requests: { cpu: 0.05, memoryBytes: 0 },
-    source:
-      'VPC CNI: aws-node 25m (aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/values.yaml), network policy agent budgeted 25m',
-  },
-  {
-    name: 'kube-proxy',
-    requests: { cpu: 0.1, memoryBytes: 0 },
-    source: 'EKS kube-proxy add-on DaemonSet: 100m',
-  },
-  {
-    name: 'ebs-csi-node',
-    requests: { cpu: 0.03, memoryBytes: 120 * MiB },
-    source: 'aws-ebs-csi-driver chart: ebs-plugin, node-driver-registrar and liveness-probe, 10m/40Mi each',
-  },
-  {
-    name: 'eks-pod-identity-agent',
-    requests: { cpu: 0, memoryBytes: 0 },
-    source: 'aws/eks-pod-identity-agent charts/eks-pod-identity-agent/values.yaml: resources {}',
-  },
-];
-
-/** What one database node leaves for tenant pods once its DaemonSets run. */
-export interface NodeRoom extends Allocatable {
-  /** CPU, memory and pod slots the DaemonSets take. */
-  readonly daemonSets: PodRequests & { readonly pods: number };
-}
-
-/** The room a node of `instanceType` leaves for tenant pods, or undefined for an unknown type. */
-export function nodeRoom(instanceType: string): NodeRoom | undefined {
-  const allocatable = allocatableOf(instanceType);
-  if (!allocatable) {
-    return undefined;
-  }
-  const daemonSets = DATABASE_NODE_DAEMONSETS.reduce(
-    (total, daemonSet) => ({
-      cpu: total.cpu + daemonSet.requests.cpu,
-      memoryBytes: total.memoryBytes + daemonSet.requests.memoryBytes,
-      pods: total.pods + 1,
-    }),
-    { cpu: 0, memoryBytes: 0, pods: 0 },
-  );
-  return { ...allocatable, daemonSets };
-}
 
 /** One database pool as the rule reads it; it may be partly invalid (see schema.ts). */
 interface PoolInput {
@@ -307,15 +252,6 @@ function tenantPods(input: unknown): TenantPods[] | undefined {
     };
   });
   return pods.every((pod) => pod !== undefined) ? (pods as TenantPods[]) : undefined;
-}
-
-/** Room for tenant pods on one node: allocatable less DaemonSets. */
-function roomOf(node: NodeRoom): PodRequests & { pods: number } {
-  return {
-    cpu: node.cpu - node.daemonSets.cpu,
-    memoryBytes: node.memoryBytes - node.daemonSets.memoryBytes,
-    pods: node.pods - node.daemonSets.pods,
-  };
 }
 
 /** Checks one tenant's instance pod against every type; false when it does not fit one of them. */

@@ -2,7 +2,8 @@
  * The capacity rule against EKS's reserved-capacity figures (awslabs/amazon-eks-ami nodeadm,
  * eni-max-pods.txt) and the pods PGO builds (lib/config/tenant-pods.ts).
  */
-import { fitsZone, nodeRoom } from '../../lib/config/capacity';
+import { fitsZone } from '../../lib/config/capacity';
+import { nodeRoom } from '../../lib/config/node-room';
 import { allocatableOf, reservedCpu, reservedMemoryBytes } from '../../lib/config/instance-types';
 import { instancePodContainers, pgBouncerPodContainers, podRequests } from '../../lib/config/tenant-pods';
 import { configWith, problemsOf } from '../util';

@@ -19,7 +19,8 @@
  *   for them to be replaced before the next node, so a group loses at most one pod at a time.
  * - Deleting a node group terminates its nodes together: every pod on them goes at once.
  */
-import { nodeRoom, NodeRoom, ZONE_COUNT } from '../../lib/config/capacity';
+import { ZONE_COUNT } from '../../lib/config/capacity';
+import { nodeRoom, NodeRoom } from '../../lib/config/node-room';
 import type { DatabasePoolConfig, EnvironmentConfig } from '../../lib/config/schema';
 import {
   instancePodContainers,

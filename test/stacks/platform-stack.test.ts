@@ -530,12 +530,13 @@ describe('storage', () => {
 });
 
 describe('stack', () => {
-  test('outputs the cluster name, the kubeconfig command, the platform CA command, the Grafana password command and the VPC id', () => {
+  test('outputs the cluster name, the kubeconfig command, the platform CA command, the Grafana password command, the VPC id and the database node groups', () => {
     const outputs = template.toJSON().Outputs;
     // Outputs without a description are the cross-stack references tenant stacks import.
     const described = Object.keys(outputs).filter((key) => outputs[key].Description);
     expect(described.sort()).toEqual([
       'ClusterName',
+      'DatabaseNodePoolNodegroups',
       'GrafanaPasswordCommand',
       'KubeconfigCommand',
       'PlatformCaCommand',
