@@ -46,8 +46,12 @@ interface DeployOutcome {
 }
 
 /** Replays `steps` from the example: deploy each, then drain the pools it marks retiring (runbook step 2). */
-function replay(steps: readonly SafetyStep[]): { outcomes: DeployOutcome[]; cluster: DatabaseNodes } {
+function replay(
+  steps: readonly SafetyStep[],
+  setup: (doc: ConfigDocument) => void = () => undefined,
+): { outcomes: DeployOutcome[]; cluster: DatabaseNodes } {
   const doc: ConfigDocument = exampleDocument();
+  setup(doc);
   let config = validateConfig(structuredClone(doc), 'example');
   let template = platformTemplate(config);
   const cluster = new DatabaseNodes(config);
@@ -200,5 +204,15 @@ describe('the unsafe ways the runbook rules out', () => {
     ]);
     expect(outcomes[0].flagged).toHaveLength(3);
     expect(outcomes[0].podsOnFlaggedPools).toBe(10);
+  });
+
+  // Why production refuses a single instance: PGO's budget for one pod is minAvailable 0, so
+  // the drain that moves every other tenant safely stops this one.
+  test('the same drain stops a single-instance tenant (allowed outside production only)', () => {
+    const { cluster } = replay(changeOfInstanceType.steps, (doc) => {
+      doc.stage = 'staging';
+      Object.assign(doc.tenants[0], { replicas: 1, pgBouncerReplicas: 1, highlyAvailable: false });
+    });
+    expect(cluster.outages.sort()).toEqual(['orders/instance', 'orders/pgbouncer']);
   });
 });
