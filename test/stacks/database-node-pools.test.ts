@@ -34,6 +34,14 @@ function poolOfNodegroup(logicalId: string, pools: readonly string[]): string | 
   );
 }
 
+const noSetup = () => undefined;
+let example: TemplateJson | undefined;
+/** The example's platform template, synthesized once for the file. */
+function exampleTemplate(): TemplateJson {
+  example ??= platformTemplate(validateConfig(exampleDocument(), 'example'));
+  return example;
+}
+
 /** What one deploy did: the node groups the review flags, and the pods on their pools just before. */
 interface DeployOutcome {
   readonly description: string;
@@ -48,12 +56,12 @@ interface DeployOutcome {
 /** Replays `steps` from the example: deploy each, then drain the pools it marks retiring (runbook step 2). */
 function replay(
   steps: readonly SafetyStep[],
-  setup: (doc: ConfigDocument) => void = () => undefined,
+  setup: (doc: ConfigDocument) => void = noSetup,
 ): { outcomes: DeployOutcome[]; cluster: DatabaseNodes } {
   const doc: ConfigDocument = exampleDocument();
   setup(doc);
   let config = validateConfig(structuredClone(doc), 'example');
-  let template = platformTemplate(config);
+  let template = setup === noSetup ? exampleTemplate() : platformTemplate(config);
   const cluster = new DatabaseNodes(config);
   const outcomes = steps.map((step) => {
     step.edit(doc);
@@ -82,7 +90,7 @@ function replay(
 describe('adopting named pools', () => {
   let template: TemplateJson;
   beforeAll(() => {
-    template = platformTemplate(validateConfig(exampleDocument(), 'example'));
+    template = exampleTemplate();
   });
 
   // A new logical ID would make CloudFormation create new node groups and delete the deployed
@@ -174,6 +182,22 @@ describe('changing the instance type: add a pool, drain the old one, remove it',
     expect(cluster.nodesOf(OLD_POOL)).toEqual([]);
     // orders: 2 instances + 2 PgBouncers; analytics: 3 + 3.
     expect(cluster.podsOn(REPLACEMENT_POOL.name)).toHaveLength(10);
+  });
+});
+
+describe('pool settings that change in place', () => {
+  // AWS::EKS::Nodegroup ScalingConfig updates without interruption; the disk size is in the
+  // launch template, whose new version the node group rolls out node by node.
+  test.each([
+    ['maxSize', (doc: ConfigDocument) => (doc.nodePools.database[0].maxSize = 12)],
+    ['minSize', (doc: ConfigDocument) => (doc.nodePools.database[0].minSize = 6)],
+    ['diskSizeGiB', (doc: ConfigDocument) => (doc.nodePools.database[0].diskSizeGiB = 100)],
+  ])('%s replaces no node group', (_key, edit) => {
+    const { outcomes } = replay([{ description: 'edit', edit }]);
+    expect(outcomes[0].flagged).toEqual([]);
+    expect(outcomes[0].printed.join('\n')).toMatch(
+      / ~ AWS::(EKS::Nodegroup|EC2::LaunchTemplate) DatabaseNodePool/,
+    );
   });
 });
 
