@@ -2,7 +2,7 @@
  * Scaling operations as the safety suite replays them: each step is one reviewed deploy of
  * the example configuration, as its runbook describes it.
  */
-import type { SafetyOperation } from '../operation';
+import type { ConfigDocument, SafetyOperation } from '../operation';
 
 /** The pool that replaces the example's `database` pool in the instance type change. */
 export const REPLACEMENT_POOL = {
@@ -15,6 +15,29 @@ export const REPLACEMENT_POOL = {
 
 /** The example's first database pool, whose node groups predate named pools. */
 const OLD_POOL = 'database';
+
+/**
+ * The last step deletes the old pool's node groups: the one loss the runbook makes safe, since
+ * the step before drained them (test/stacks/database-node-pools.test.ts replays it against a
+ * model of the pods). Declared for the safety suite, which fails on any loss not accepted.
+ */
+const removeDrainedPool = {
+  description: `remove the drained pool ${OLD_POOL} (deletes its empty node groups)`,
+  edit: (doc: ConfigDocument) => {
+    doc.nodePools.database = doc.nodePools.database.filter(
+      (pool: { name: string }) => pool.name !== OLD_POOL,
+    );
+  },
+  accepts: [
+    {
+      stack: 'example-platform',
+      type: 'AWS::EKS::Nodegroup',
+      logicalIdPrefix: 'DatabaseNodePoolNodegroup',
+      impact: 'WILL_DESTROY',
+      reason: `the node groups of ${OLD_POOL}, drained node by node in the previous step, hold no database pod`,
+    },
+  ],
+} as const;
 
 export const operations: SafetyOperation[] = [
   {
@@ -75,14 +98,7 @@ export const operations: SafetyOperation[] = [
           doc.nodePools.database.find((pool: { name: string }) => pool.name === OLD_POOL).retiring = true;
         },
       },
-      {
-        description: `remove the drained pool ${OLD_POOL} (deletes its empty node groups)`,
-        edit: (doc) => {
-          doc.nodePools.database = doc.nodePools.database.filter(
-            (pool: { name: string }) => pool.name !== OLD_POOL,
-          );
-        },
-      },
+      removeDrainedPool,
     ],
   },
 ];
