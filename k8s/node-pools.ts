@@ -8,3 +8,9 @@ export const SYSTEM_POOL = 'system';
 export const DATABASE_POOL = 'database';
 /** Taint key that keeps everything but PostgreSQL pods off the database pool. */
 export const DATABASE_TAINT_KEY = 'postgres-platform/database';
+/**
+ * Taint on the nodes of a database pool being retired: no database pod tolerates it, so nothing
+ * new is scheduled there, and the Cluster Autoscaler (which reads a managed node group's taints)
+ * adds no node to it for them. NoSchedule leaves running pods alone: the drain moves them.
+ */
+export const RETIRING_TAINT_KEY = 'postgres-platform/retiring';

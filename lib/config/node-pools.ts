@@ -102,7 +102,7 @@ export const databasePoolSchema = z
     ...poolFields,
     retiring: z.boolean({ error: 'expected true (the pool is being drained) or false' }).default(false).meta({
       description:
-        'The pool is being drained before its removal: the capacity rule counts the other pools only. Its nodes stay until the pool leaves the list.',
+        'The pool is being drained before its removal: its nodes get a NoSchedule taint no database pod tolerates, and the capacity rule counts the other pools only. Its nodes stay until the pool leaves the list.',
     }),
   })
   .superRefine(checkPool);

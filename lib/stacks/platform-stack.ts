@@ -7,7 +7,13 @@ import { Construct } from 'constructs';
 import { ALERTMANAGER_NAME } from '../../k8s/monitoring/alertmanager';
 import { GrafanaChart, grafanaPasswordCommand } from '../../k8s/monitoring/grafana-chart';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
-import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL, SYSTEM_POOL } from '../../k8s/node-pools';
+import {
+  DATABASE_POOL,
+  DATABASE_TAINT_KEY,
+  NODE_POOL_LABEL,
+  RETIRING_TAINT_KEY,
+  SYSTEM_POOL,
+} from '../../k8s/node-pools';
 import { PlatformCaChart, platformCaExportCommand } from '../../k8s/platform-ca-chart';
 import { DATABASE_STORAGE_CLASS, StorageClassChart } from '../../k8s/storage-class-chart';
 import { MONITORING_NAMESPACE } from '../../k8s/tenant-database-chart';
@@ -115,7 +121,13 @@ export class PlatformStack extends EnvironmentStack {
         desiredSize: pool.desiredSize,
         diskSizeGiB: pool.diskSizeGiB,
         labels: { [NODE_POOL_LABEL]: DATABASE_POOL },
-        taints: [{ key: DATABASE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
+        taints: [
+          { key: DATABASE_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE },
+          // Taints change in place (UpdateNodegroupConfig applies them to the group's nodes).
+          ...(pool.retiring
+            ? [{ key: RETIRING_TAINT_KEY, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }]
+            : []),
+        ],
         // A database pod's volume lives in one zone; only a node group of that zone can add a node for it.
         availabilityZones: config.availabilityZones,
       });

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { RETIRING_TAINT_KEY } from '../../k8s/node-pools';
 import { validateConfig } from '../../lib/config/load';
 import type { EnvironmentConfig } from '../../lib/config/schema';
 import { formatReview } from '../../lib/review/format';
@@ -14,6 +15,7 @@ import { databasePoolId } from '../../lib/stacks/platform-stack';
 import type { ConfigDocument, SafetyStep } from '../safety/operation';
 import { operations, REPLACEMENT_POOL } from '../safety/operations/scaling';
 import { exampleDocument, synthPlatform } from '../util';
+import { synthTenantChart } from '../k8s/tenant-chart-fixture';
 import { DatabaseNodes } from './database-nodes-model';
 
 const OLD_POOL = 'database';
@@ -153,6 +155,24 @@ describe('changing the instance type: add a pool, drain the old one, remove it',
     expect(outcomes.slice(0, 2).map((outcome) => outcome.flagged)).toEqual([[], []]);
   });
 
+  test('retiring the old pool taints its node groups in place, with a taint no database pod tolerates', () => {
+    const printed = outcomes[1].printed.join('\n');
+    const tainted = [
+      ...printed.matchAll(/~ AWS::EKS::Nodegroup (\w+)\n\s+Properties\.Taints\[1\]: \(none\) -> (.*)/g),
+    ];
+    expect(tainted.map(([, id]) => poolOfNodegroup(id, [OLD_POOL]))).toEqual([OLD_POOL, OLD_POOL, OLD_POOL]);
+    expect(tainted.map(([, , taint]) => JSON.parse(taint))).toEqual(
+      Array(3).fill({ Key: RETIRING_TAINT_KEY, Value: 'true', Effect: 'NO_SCHEDULE' }),
+    );
+    const cluster = synthTenantChart(validateConfig(exampleDocument(), 'example').tenants[0]).find(
+      (object) => object.kind === 'PostgresCluster',
+    );
+    const tolerated = [cluster.spec.instances[0], cluster.spec.proxy.pgBouncer].flatMap((spec) =>
+      spec.tolerations.map((toleration: { key: string }) => toleration.key),
+    );
+    expect(tolerated).not.toContain(RETIRING_TAINT_KEY);
+  });
+
   test('the removal deletes exactly the old pool node groups, which the drain emptied', () => {
     const removal = outcomes[2];
     expect(removal.flagged.map((id) => poolOfNodegroup(id, [OLD_POOL]))).toEqual([
@@ -168,6 +188,14 @@ describe('changing the instance type: add a pool, drain the old one, remove it',
     const risks = printed.slice(printed.findIndex((line) => line.startsWith('Data-loss risks')));
     const runbook = fs.readFileSync(path.join(__dirname, '..', '..', changeOfInstanceType.runbook), 'utf8');
     expect(runbook).toContain(risks.slice(0, 4).join('\n'));
+  });
+
+  test('the runbook quotes the review of retiring the old pool', () => {
+    const runbook = fs.readFileSync(path.join(__dirname, '..', '..', changeOfInstanceType.runbook), 'utf8');
+    // The replay reviews the platform stack alone; the runbook's tenant stacks show no changes.
+    const platform = outcomes[1].printed.slice(0, outcomes[1].printed.indexOf(''));
+    expect(platform).toHaveLength(7);
+    expect(runbook).toContain(`\`\`\`text\n${platform.join('\n')}\n`);
   });
 
   test('no step deletes or replaces a node group that holds database pods', () => {

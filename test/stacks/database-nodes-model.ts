@@ -11,8 +11,9 @@
  * - An instance pod stays in the zone of its EBS volume (EBS volumes are zonal); PgBouncer pods
  *   are kept in their zone, which their zone spread allows.
  * - The Cluster Autoscaler adds a node to a pool's node group of the pod's zone while the group
- *   is below its maxSize (one node group per zone); it never adds to a pool being drained
- *   (the runbook cordons any node it still adds there).
+ *   is below its maxSize (one node group per zone). A retiring pool's nodes carry a taint no
+ *   database pod tolerates (k8s/node-pools.ts, RETIRING_TAINT_KEY): nothing is scheduled there,
+ *   and the autoscaler, which reads a managed node group's taints, adds no node to it.
  * - Eviction: PGO's PodDisruptionBudget for an instance set or PgBouncer has minAvailable 1
  *   when it has more than one replica, else 0 (PGO internal/controller/postgrescluster/
  *   pod_disruption_budget.go, getMinAvailable). `kubectl drain` evicts one node's pods and waits
@@ -199,8 +200,10 @@ export class DatabaseNodes {
       }),
       { cpu: node.room.daemonSets.cpu, memoryBytes: node.room.daemonSets.memoryBytes },
     );
+    const retiring = this.pools.find((pool) => pool.name === node.pool)?.retiring === true;
     return (
       !node.cordoned &&
+      !retiring &&
       !node.pods.some((other) => other.group === pod.group) &&
       used.cpu + pod.requests.cpu <= node.room.cpu + 1e-9 &&
       used.memoryBytes + pod.requests.memoryBytes <= node.room.memoryBytes &&
