@@ -15,7 +15,8 @@ import {
   reseededClusters,
   storageDecreases,
 } from './kubernetes-diff';
-import { immutableEffect, isStatefulType } from './stateful-resources';
+import { resourceImpacts, ResourceImpact, ResourceImpactEntry } from './resource-impact';
+import { isStatefulType } from './stateful-resources';
 import { diffValues, FieldChange } from './value-diff';
 import { kubernetesVersionErrors, postgresVersionErrors } from './version-changes';
 
@@ -82,8 +83,17 @@ function reviewStack(
   const oldResources = before?.Resources ?? {};
   const newResources = after?.Resources ?? {};
   const ids = [...new Set([...Object.keys(oldResources), ...Object.keys(newResources)])].sort();
+  const impacts = new Map(resourceImpacts(before, after).map((entry) => [entry.logicalId, entry]));
   const resources = ids
-    .map((id) => reviewResource(id, oldResources[id], newResources[id], stackRemovalNote(before, after)))
+    .map((id) =>
+      reviewResource(
+        id,
+        oldResources[id],
+        newResources[id],
+        impacts.get(id),
+        stackRemovalNote(before, after),
+      ),
+    )
     .filter((change): change is ResourceChange => change !== undefined)
     .map((change, _, all) => withRenameHint(change, all));
   const change = !before ? 'added' : !after ? 'removed' : resources.length > 0 ? 'modified' : 'unchanged';
@@ -119,6 +129,7 @@ function reviewResource(
   logicalId: string,
   before: CloudFormationResource | undefined,
   after: CloudFormationResource | undefined,
+  impact: ResourceImpactEntry | undefined,
   removalNote: string,
 ): ResourceChange | undefined {
   if (!before && after) {
@@ -136,7 +147,11 @@ function reviewResource(
     };
   }
   const fields = readableFields(before!, after!, diffValues(deployed(before!), deployed(after!)));
-  if (fields.length === 0) {
+  // A resource whose own definition is unchanged is still replaced when it references a
+  // replaced resource in a property that requires replacement.
+  const replaced =
+    impact?.impact === ResourceImpact.WILL_REPLACE || impact?.impact === ResourceImpact.MAY_REPLACE;
+  if (fields.length === 0 && !replaced) {
     return undefined;
   }
   const isManifest = after!.Type === MANIFEST_RESOURCE_TYPE && before!.Type === MANIFEST_RESOURCE_TYPE;
@@ -147,7 +162,7 @@ function reviewResource(
     logicalId,
     type: after!.Type,
     change: 'modified',
-    risk: modificationRisk(before!, after!, fields, objects),
+    risk: modificationRisk(before!, after!, impact, objects),
     fields: isManifest ? fields.filter((field) => !field.path.startsWith('Properties.Manifest')) : fields,
     objects,
   };
@@ -186,38 +201,41 @@ function deployed(resource: CloudFormationResource): Record<string, unknown> {
   return Object.fromEntries(Object.entries(resource).filter(([attribute]) => attribute !== 'Metadata'));
 }
 
-/** Why a modification deletes or replaces something stateful, if it does. */
+/**
+ * Why a modification deletes or replaces something stateful, if it does: the replacement
+ * comes from @aws-cdk/cloudformation-diff (the resource specification, as `cdk diff` reads it).
+ */
 function modificationRisk(
   before: CloudFormationResource,
   after: CloudFormationResource,
-  fields: FieldChange[],
+  impact: ResourceImpactEntry | undefined,
   objects: ObjectChange[],
 ): string | undefined {
   if (before.Type !== after.Type) {
     return isStatefulType(before.Type) ? `is replaced (type ${before.Type} -> ${after.Type})` : undefined;
   }
-  const reasons = new Map<string, string[]>();
-  for (const field of fields) {
-    const property = /^Properties\.([^.[]+)/.exec(field.path)?.[1];
-    const effect = property ? immutableEffect(after.Type, property) : undefined;
-    if (effect) {
-      reasons.set(effect, [...new Set([...(reasons.get(effect) ?? []), property!])]);
-    }
-  }
+  const stateful = isStatefulType(after.Type);
+  const replaced = stateful && impact?.impact === ResourceImpact.WILL_REPLACE;
+  const mayBeReplaced = stateful && impact?.impact === ResourceImpact.MAY_REPLACE;
+  const refused = stateful ? (impact?.updateFailsOn ?? []) : [];
   const deletedObjects = objects
     .filter((object) => object.change === 'removed' && STATEFUL_KINDS.includes(object.kind))
     .map((object) => object.object);
   const parts = [
-    ...(reasons.has('replacement')
-      ? [`is replaced (${reasons.get('replacement')!.join(', ')} changed)`]
-      : []),
-    ...(reasons.has('update fails')
-      ? [`cannot be updated (${reasons.get('update fails')!.join(', ')} changed)`]
-      : []),
+    ...(replaced ? [`is replaced (${replacementCause(impact!)})`] : []),
+    ...(mayBeReplaced ? [`may be replaced (${replacementCause(impact!)})`] : []),
+    ...(refused.length > 0 ? [`cannot be updated (${refused.join(', ')} changed)`] : []),
     // The kubectl provider prunes objects that leave a manifest (aws-eks-v2 KubernetesManifest `prune`, on by default).
     ...(deletedObjects.length > 0 ? [`deletes ${deletedObjects.join(', ')}`] : []),
   ];
   return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** The properties that replace a resource, or the replaced resource it follows. */
+function replacementCause(impact: ResourceImpactEntry): string {
+  return impact.replacedBy.length > 0
+    ? `${impact.replacedBy.join(', ')} changed`
+    : 'a resource it references is replaced';
 }
 
 /** A retained resource survives its removal, orphaned: still a risk, since nothing manages it any more. */

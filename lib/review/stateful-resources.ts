@@ -1,7 +1,8 @@
 /**
  * What a change can do to the resources that hold data or that customers depend on: the
  * types whose deletion or replacement loses data, and the properties whose change makes
- * CloudFormation replace (or refuse to update) a resource of those types.
+ * CloudFormation refuse the update. The review command and the safety suite
+ * (test/safety/) read the same list.
  */
 
 /**
@@ -29,58 +30,24 @@ export function isStatefulType(type: string): boolean {
   return STATEFUL_RESOURCE_TYPES.includes(type);
 }
 
-/** What CloudFormation does when a property of a stateful resource changes. */
-export type ImmutableEffect = 'replacement' | 'update fails';
-
 /**
- * Top-level properties of stateful types whose change CloudFormation documents as
- * "Update requires: Replacement" (the CloudFormation Template Reference, page of each type:
- * aws-resource-eks-nodegroup, aws-resource-s3-bucket, aws-resource-ec2-vpc,
- * aws-resource-elasticloadbalancingv2-loadbalancer, aws-resource-eks-cluster,
- * aws-resource-secretsmanager-secret, aws-resource-logs-loggroup). For AWS::KMS::Key the page
- * says instead that a change of KeySpec, KeyUsage, Origin or MultiRegion makes the update
- * fail, whatever the UpdateReplacePolicy. Only the properties this project sets or could
- * set are listed; a property missing here is reported as a plain modification.
+ * Properties CloudFormation refuses to change: the update fails, whatever the
+ * UpdateReplacePolicy. Replacements are not listed here: @aws-cdk/cloudformation-diff knows
+ * them from the CloudFormation resource specification (lib/review/resource-impact.ts).
+ * - AWS::KMS::Key (CloudFormation Template Reference, aws-resource-kms-key): a change of
+ *   KeySpec, KeyUsage, Origin or MultiRegion "fails, regardless of the value of the
+ *   UpdateReplacePolicy attribute".
+ * - Custom resources (aws-resource-cloudformation-customresource, ServiceToken: "Updates
+ *   aren't supported"): a new kubectl provider function cannot take over an existing manifest
+ *   or Helm release.
  */
-export const IMMUTABLE_PROPERTIES: Readonly<Record<string, Readonly<Record<string, ImmutableEffect>>>> = {
-  'AWS::EKS::Nodegroup': {
-    AmiType: 'replacement',
-    CapacityType: 'replacement',
-    ClusterName: 'replacement',
-    DiskSize: 'replacement',
-    InstanceTypes: 'replacement',
-    NodeRole: 'replacement',
-    NodegroupName: 'replacement',
-    RemoteAccess: 'replacement',
-    Subnets: 'replacement',
-  },
-  'AWS::S3::Bucket': { BucketName: 'replacement' },
-  'AWS::EC2::VPC': {
-    CidrBlock: 'replacement',
-    Ipv4IpamPoolId: 'replacement',
-    Ipv4NetmaskLength: 'replacement',
-  },
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
-    Name: 'replacement',
-    Scheme: 'replacement',
-    Type: 'replacement',
-  },
-  'AWS::EKS::Cluster': {
-    Name: 'replacement',
-    RoleArn: 'replacement',
-    KubernetesNetworkConfig: 'replacement',
-  },
-  'AWS::SecretsManager::Secret': { Name: 'replacement' },
-  'AWS::Logs::LogGroup': { LogGroupName: 'replacement' },
-  'AWS::KMS::Key': {
-    KeySpec: 'update fails',
-    KeyUsage: 'update fails',
-    Origin: 'update fails',
-    MultiRegion: 'update fails',
-  },
+export const UPDATE_FAILS_ON: Readonly<Record<string, readonly string[]>> = {
+  'AWS::KMS::Key': ['KeySpec', 'KeyUsage', 'Origin', 'MultiRegion'],
+  'AWS::CloudFormation::CustomResource': ['ServiceToken'],
 };
 
-/** How a change of `property` of a `type` resource takes effect, or undefined for an ordinary update. */
-export function immutableEffect(type: string, property: string): ImmutableEffect | undefined {
-  return IMMUTABLE_PROPERTIES[type]?.[property];
+/** Whether CloudFormation refuses a change of `property` on a resource of `type`. */
+export function updateFailsOn(type: string, property: string): boolean {
+  const key = type.startsWith('Custom::') ? 'AWS::CloudFormation::CustomResource' : type;
+  return UPDATE_FAILS_ON[key]?.includes(property) ?? false;
 }

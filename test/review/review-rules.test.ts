@@ -52,6 +52,56 @@ test('a changed KMS key spec is flagged: CloudFormation refuses the update', () 
   ]);
 });
 
+// @aws-cdk/cloudformation-diff reads the CloudFormation specification: AWS::EKS::Cluster
+// EncryptionConfig is "Update requires: Replacement", a property no hand-written list had.
+test('a replacement the CloudFormation specification documents is flagged, with the property', () => {
+  const cluster = (keyArn: string) =>
+    assembly({
+      Cluster: {
+        Type: 'AWS::EKS::Cluster',
+        Properties: { EncryptionConfig: [{ Provider: { KeyArn: keyArn }, Resources: ['secrets'] }] },
+      },
+    });
+  expect(reviewAssemblies(cluster('arn:key/a'), cluster('arn:key/b')).risks).toEqual([
+    's: AWS::EKS::Cluster Cluster is replaced (EncryptionConfig changed)',
+  ]);
+});
+
+test('a node group that references a replaced role is replaced too', () => {
+  const stack = (roleName: string) =>
+    assembly({
+      Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: roleName } },
+      Nodes: {
+        Type: 'AWS::EKS::Nodegroup',
+        Properties: { ClusterName: 'c', NodeRole: { 'Fn::GetAtt': ['Role', 'Arn'] } },
+      },
+    });
+  expect(reviewAssemblies(stack('a'), stack('b')).risks).toEqual([
+    's: AWS::EKS::Nodegroup Nodes is replaced (NodeRole changed)',
+  ]);
+});
+
+test('a manifest whose objects change is updated in place: the kubectl provider keeps its physical ID', () => {
+  const before = assembly({ Database: manifest(cluster('orders')) });
+  const after = assembly({
+    Database: manifest(cluster('orders', { spec: { instances: [{ name: 'pg', replicas: 3 }] } })),
+  });
+  expect(reviewAssemblies(before, after).risks).toEqual([]);
+});
+
+test('a manifest moved to another kubectl provider is flagged: CloudFormation refuses a new ServiceToken', () => {
+  const withToken = (token: string) =>
+    assembly({
+      Database: {
+        ...manifest(cluster('orders')),
+        Properties: { ...manifest(cluster('orders')).Properties, ServiceToken: token },
+      },
+    });
+  expect(reviewAssemblies(withToken('arn:a'), withToken('arn:b')).risks).toEqual([
+    's: Custom::AWSCDK-EKS-KubernetesResource Database cannot be updated (ServiceToken changed)',
+  ]);
+});
+
 test('a mutable property of a stateful type is an ordinary update', () => {
   const before = assembly({ Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: false } } });
   const after = assembly({ Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } } });
