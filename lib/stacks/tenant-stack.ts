@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -177,6 +177,11 @@ export class TenantStack extends EnvironmentStack {
       // of failing `kubectl create` and rolling the stack back (aws-eks-v2 KubernetesManifest
       // `overwrite`; custom-resource-handlers aws-eks-v2 kubectl-handler apply).
       overwrite: true,
+      // Deleting this resource runs `kubectl delete` on its objects, the PostgresCluster and its
+      // volumes with them (custom-resource-handlers aws-eks-v2 kubectl-handler apply, Delete).
+      // Retained, a renamed logical ID or a destroyed stack leaves the database running; only
+      // a tenant being decommissioned lets the destroy that follows delete it.
+      removalPolicy: tenant.decommission ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     this.database.node.addDependency(
       props.postgresOperator.chart,

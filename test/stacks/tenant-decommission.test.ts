@@ -27,6 +27,14 @@ const stacksOf = (config: EnvironmentConfig) => createEnvironmentStacks(newApp()
 const assemblyOf = (stacks: EnvironmentStacks) =>
   readAssembly((stacks.platform.node.root as App).synth().directory);
 const ofType = (template: Template, type: string) => Object.entries(template.findResources(type));
+/** The manifest resource holding the tenant's PostgresCluster, as [logical ID, resource]. */
+const databaseManifest = (template: Template) => {
+  const found = ofType(template, 'Custom::AWSCDK-EKS-KubernetesResource').filter(([id]) =>
+    id.startsWith('Database'),
+  );
+  expect(found).toHaveLength(1);
+  return found[0];
+};
 
 beforeAll(() => {
   current = stacksOf(exampleConfig());
@@ -41,13 +49,14 @@ test('is off by default, and an explicit false synthesizes the same template', (
   expect(Template.fromStack(explicit.tenants.orders).toJSON()).toEqual(before.toJSON());
 });
 
-test('changes only the load balancer and the endpoint service permissions, in place', () => {
+test('changes only the load balancer, the endpoint service permissions and the database deletion policy', () => {
   const [[loadBalancerId]] = ofType(before, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
   const [[permissionsId]] = ofType(before, 'AWS::EC2::VPCEndpointServicePermissions');
+  const [databaseId] = databaseManifest(before);
   expect(resourceChanges(before.toJSON(), after.toJSON())).toEqual({
     added: [],
     removed: [],
-    modified: [loadBalancerId, permissionsId].sort(),
+    modified: [loadBalancerId, permissionsId, databaseId].sort(),
   });
 });
 
@@ -76,15 +85,19 @@ test('keeps the backup bucket, its key and the passphrase secret when the stack 
 });
 
 test('keeps the PostgresCluster running, so a last backup can be taken before the destroy', () => {
-  const manifest = (template: Template) => {
-    const found = ofType(template, 'Custom::AWSCDK-EKS-KubernetesResource').filter(([id]) =>
-      id.startsWith('Database'),
-    );
-    expect(found).toHaveLength(1);
-    return found[0][1] as any;
-  };
+  const manifest = (template: Template) => databaseManifest(template)[1] as any;
   expect(JSON.stringify(manifest(before).Properties.Manifest)).toContain('PostgresCluster');
-  expect(manifest(after)).toEqual(manifest(before));
+  expect(manifest(after).Properties).toEqual(manifest(before).Properties);
+});
+
+// Only the policy changes: CloudFormation sends the kubectl provider no update for it.
+test('lets the destroy delete the database, which is retained otherwise', () => {
+  const policies = (template: Template) => {
+    const { DeletionPolicy, UpdateReplacePolicy } = databaseManifest(template)[1] as any;
+    return { DeletionPolicy, UpdateReplacePolicy };
+  };
+  expect(policies(before)).toEqual({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  expect(policies(after)).toEqual({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
 });
 
 test('lifts the termination protection of the tenant stack only', () => {
