@@ -1,12 +1,12 @@
 /**
- * Properties of the whole synthesized app: cdk-nag findings, determinism, size limits and
- * the logical IDs of stateful resources.
+ * Properties of the whole synthesized app: cdk-nag findings, determinism and size limits
+ * (the logical IDs of stateful resources: test/safety/logical-ids.test.ts).
  */
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { addComplianceChecks, createEnvironmentStacks } from '../lib/environment';
 import { manifestsOf } from './conformance/template-manifests';
-import { cdkJsonContext, exampleConfig, newApp, NewAppOptions, statefulLogicalIds } from './util';
+import { cdkJsonContext, exampleConfig, newApp, NewAppOptions } from './util';
 
 /**
  * Synthesizes the example environment as bin/app.ts does, compliance checks included (a
@@ -115,56 +115,6 @@ describe('synthesis', () => {
         name,
         resources: true,
       });
-    }
-  });
-});
-
-describe('logical IDs of stateful resources', () => {
-  // A public contract: a changed logical ID replaces the resource. Change one only with a
-  // migration plan.
-  test('the platform stack keeps its stateful logical IDs', () => {
-    expect(statefulLogicalIds(example.templates['example-platform'])).toEqual([
-      'AWS::EC2::VPC NetworkVpc7FB7348F',
-      'AWS::EKS::Cluster KubernetesCluster0CA8310C',
-      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroupAC1DFC268',
-      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroupB3AA53779',
-      'AWS::EKS::Nodegroup DatabaseNodePoolNodegroupCB2863FC2',
-      'AWS::EKS::Nodegroup SystemNodePoolNodegroupD0D82D93',
-      'AWS::KMS::Key AddonsVolumeKey3522A4A2',
-      'AWS::KMS::Key KubernetesSecretsKey86ABA781',
-      'AWS::KMS::Key LogEncryptionKeyC62AA08F',
-      'AWS::Logs::LogGroup KubernetesClusterKubectlProviderHandlerLogGroup0383E0BB',
-      'AWS::Logs::LogGroup KubernetesClusterKubectlProviderframeworkonEventLogGroup4A64E66D',
-      'AWS::Logs::LogGroup NetworkFlowLogGroup4F8CEEEF',
-      'AWS::Logs::LogGroup PostgresOperatorCrdsLogsC51EDC49',
-      'AWS::S3::Bucket AccessLogsBucketCD784A59',
-      'Custom::AWSCDK-EKS-HelmChart CertManagerChartF37E142F',
-      'Custom::AWSCDK-EKS-HelmChart ExternalSecretsChart36758DB9',
-      'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartClusterAutoscalerF3A8335F',
-      'Custom::AWSCDK-EKS-HelmChart KubernetesClusterchartPrometheusOperatorCrdsA5C63A3A',
-      'Custom::AWSCDK-EKS-HelmChart PostgresOperatorChart01690BC2',
-      'Custom::AWSCDK-EKS-HelmChart PrometheusOperatorChart251A4160',
-      'Custom::AWSCDK-EKS-HelmChart WebUisExternalDnsChart3A2A3F7B',
-      'Custom::AWSCDK-EKS-HelmChart exampleplatformKubernetesClusterF8B27B7CAlbControllerDF430A1E',
-      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterGrafana0513352A',
-      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterMonitoring8D61ABCC',
-      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterPlatformCa4FA46A1C',
-      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterStorageClassFF7C6EFF',
-      'Custom::AWSCDK-EKS-KubernetesResource KubernetesClusterWebUiIngressF30BBA39',
-      'Custom::AWSCDK-EKS-KubernetesResource exampleplatformKubernetesClusterF8B27B7CAlbControlleralbsamanifestalbsaServiceAccountResource98B0A465',
-    ]);
-  });
-
-  test('each tenant stack keeps its stateful logical IDs', () => {
-    for (const tenant of ['orders', 'analytics']) {
-      expect(statefulLogicalIds(example.templates[`example-tenant-${tenant}`])).toEqual([
-        'AWS::EC2::VPCEndpointService PrivateLinkEndpointService58B98DE8',
-        'AWS::ElasticLoadBalancingV2::LoadBalancer PrivateLinkLoadBalancer18F7DFD2',
-        'AWS::KMS::Key BackupKey570ED138',
-        'AWS::S3::Bucket BackupBucketBC94E555',
-        'AWS::SecretsManager::Secret BackupPassphraseSecretDFC46DDE',
-        'Custom::AWSCDK-EKS-KubernetesResource DatabaseB269D8BB',
-      ]);
     }
   });
 });

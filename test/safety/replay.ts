@@ -114,7 +114,13 @@ export function lossesBetween(before: AssemblyTemplates, after: AssemblyTemplate
         losses.push({ stack, logicalId, type, impact: entry.impact, detail });
       }
       if (entry.updateFailsOn.length > 0) {
-        losses.push({ stack, logicalId, type, impact: 'UPDATE_FAILS', detail: entry.updateFailsOn.join(', ') });
+        losses.push({
+          stack,
+          logicalId,
+          type,
+          impact: 'UPDATE_FAILS',
+          detail: entry.updateFailsOn.join(', '),
+        });
       }
     }
   }

@@ -58,19 +58,22 @@ export const operations: SafetyOperation[] = [
             stack: STACK,
             type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
             impact: 'WILL_DESTROY',
-            reason: 'it holds no data; step 1 turned its deletion protection off so that the destroy can finish',
+            reason:
+              'it holds no data; step 1 turned its deletion protection off so that the destroy can finish',
           },
           {
             stack: STACK,
             type: 'AWS::EC2::VPCEndpointService',
             impact: 'WILL_DESTROY',
-            reason: 'no principal may connect since step 1, and the runbook rejects the endpoints still attached',
+            reason:
+              'no principal may connect since step 1, and the runbook rejects the endpoints still attached',
           },
           ...['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret'].map((type) => ({
             stack: STACK,
             type,
             impact: 'WILL_ORPHAN' as const,
-            reason: 'retained (DeletionPolicy Retain): the backups, their key and the passphrase restore the tenant later',
+            reason:
+              'retained (DeletionPolicy Retain): the backups, their key and the passphrase restore the tenant later',
           })),
         ],
       },
