@@ -44,7 +44,18 @@ describe.each(operations.map((operation) => [`${operation.file}: ${operation.nam
   '%s',
   (_, operation) => {
     test('replaces, deletes or orphans no stateful resource it does not accept', () => {
-      expect(replay(operation)).toEqual([]);
+      const found = replay(operation);
+      if (found.length > 0) {
+        throw new Error(
+          [
+            ...found,
+            '',
+            'A step that loses a stateful resource on purpose declares it in its `accepts`, with the reason ' +
+              'its runbook gives (test/safety/operation.ts, AcceptedLoss).',
+          ].join('\n'),
+        );
+      }
+      expect(found).toEqual([]);
     });
 
     test('every accepted loss says why it is safe', () => {
