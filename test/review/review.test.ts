@@ -3,6 +3,8 @@
  * copies of it, each synthesized into a cloud assembly and read back from disk as
  * `npm run review` reads `cdk.out`.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { EnvironmentConfig } from '../../lib/config/schema';
 import { createEnvironmentStacks } from '../../lib/environment';
 import { AssemblyTemplates, readAssembly } from '../../lib/review/cloud-assembly';
@@ -15,6 +17,12 @@ function synthesize(config: EnvironmentConfig): AssemblyTemplates {
   const app = newApp();
   createEnvironmentStacks(app, config);
   return readAssembly(app.synth().directory);
+}
+
+/** The ```text blocks of the README: the review outputs it shows must be what the review prints. */
+function readmeTextBlocks(): string[] {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  return [...readme.matchAll(/```text\n([\s\S]*?)\n```/g)].map((match) => match[1]);
 }
 
 let baseline: AssemblyTemplates;
@@ -50,6 +58,10 @@ describe('scaling a tenant out (orders replicas 2 -> 3)', () => {
   test('passes: nothing stateful is deleted or replaced', () => {
     expect(review.risks).toEqual([]);
     expect(reviewPasses(review)).toBe(true);
+  });
+
+  test('is the output the README shows', () => {
+    expect(readmeTextBlocks()).toContain(formatReview(review).join('\n'));
   });
 });
 
@@ -117,6 +129,15 @@ describe('storage of a tenant', () => {
     expect(reviewPasses(review, { allowDataLoss: true })).toBe(false);
   });
 
+  test('the README shows the error a decrease prints', () => {
+    const review = reviewOf((doc) => {
+      doc.tenants[0].storage = '40Gi';
+    });
+    const errors = formatReview(review);
+    const block = errors.slice(errors.indexOf('Errors (1):'), errors.indexOf('Errors (1):') + 2).join('\n');
+    expect(readmeTextBlocks()).toContain(block);
+  });
+
   test('an increase passes', () => {
     const review = reviewOf((doc) => {
       doc.tenants[0].storage = '60Gi';
@@ -146,6 +167,10 @@ describe('changing the instance type of the database node pool', () => {
 
   test('fails without --allow-data-loss', () => {
     expect(reviewPasses(review)).toBe(false);
+  });
+
+  test('is the output the README shows', () => {
+    expect(readmeTextBlocks()).toContain(formatReview(review).join('\n'));
   });
 });
 
