@@ -45,7 +45,7 @@ export function loadOperations(): LoadedOperation[] {
 }
 
 /** config/example.yaml as parsed YAML, before validation: what an operation edits. */
-export function exampleDocument(): ConfigDocument {
+export function parsedExample(): ConfigDocument {
   return parse(fs.readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'));
 }
 
@@ -54,7 +54,7 @@ export function exampleDocument(): ConfigDocument {
  * the document after each step.
  */
 export function operationStates(operation: SafetyOperation): ConfigDocument[] {
-  const doc = exampleDocument();
+  const doc = parsedExample();
   operation.setup?.(doc);
   const states = [structuredClone(doc)];
   for (const step of operation.steps) {
