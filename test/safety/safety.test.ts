@@ -8,6 +8,7 @@
  * says why. Replacements come from @aws-cdk/cloudformation-diff, which reads the
  * CloudFormation resource specification as `cdk diff` does.
  */
+import { isDeepStrictEqual } from 'util';
 import type { SafetyOperation } from './operation';
 import {
   formatLoss,
@@ -36,6 +37,16 @@ function replay(operation: SafetyOperation): string[] {
   });
 }
 
+/** The steps whose synthesized templates equal the previous step's. */
+function unchangedSteps(operation: SafetyOperation): string[] {
+  const states = operationStates(operation);
+  return operation.steps
+    .filter((_, index) =>
+      isDeepStrictEqual(synthesizeDocument(states[index]), synthesizeDocument(states[index + 1])),
+    )
+    .map((step) => step.description);
+}
+
 test('finds operations in test/safety/operations/', () => {
   expect(operations.length).toBeGreaterThan(0);
 });
@@ -56,6 +67,18 @@ describe.each(operations.map((operation) => [`${operation.file}: ${operation.nam
         );
       }
       expect(found).toEqual([]);
+    });
+
+    // A step whose edit reaches no template (a mistyped key the schema ignores, a value
+    // equal to the default) proves nothing about the deploy its runbook describes.
+    test('every step changes what is deployed', () => {
+      const states = operationStates(operation);
+      const unchanged = operation.steps
+        .filter((_, index) =>
+          isDeepStrictEqual(synthesizeDocument(states[index]), synthesizeDocument(states[index + 1])),
+        )
+        .map((step) => step.description);
+      expect(unchanged).toEqual([]);
     });
 
     test('every accepted loss says why it is safe', () => {
@@ -114,6 +137,16 @@ describe('catches', () => {
         /^step 1 \(probe\): example-tenant-orders: AWS::EC2::VPCEndpointService \w+ WILL_DESTROY$/,
       ),
     );
+  });
+
+  test('a step that changes nothing', () => {
+    expect(
+      unchangedSteps(
+        operation((doc) => {
+          doc.tenants[0].replicas = 2;
+        }),
+      ),
+    ).toEqual(['probe']);
   });
 
   test('an accepted loss that does not happen', () => {
