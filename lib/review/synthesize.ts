@@ -95,7 +95,16 @@ function lockFileWarnings(worktree: string, ref: string): string[] {
     const file = path.join(root, 'package-lock.json');
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
   };
-  return read(worktree) === read(PROJECT_ROOT)
+  return dependencyWarnings(ref, read(worktree), read(PROJECT_ROOT));
+}
+
+/** The warning for a ref whose package-lock.json is not this checkout's, if it is not. */
+export function dependencyWarnings(
+  ref: string,
+  refLockFile: string | undefined,
+  currentLockFile: string | undefined,
+): string[] {
+  return refLockFile === currentLockFile
     ? []
     : [
         `warning: package-lock.json at ${ref} differs from this checkout's; the baseline was synthesized with ` +

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { dependencyWarnings } from '../../lib/review/synthesize';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
@@ -85,4 +86,11 @@ test('exits 2 when given both a baseline directory and a ref', () => {
   const result = review(repository, '--baseline', 'cdk.out', '--baseline-ref', 'HEAD');
   expect(result.stderr).toContain('--baseline-ref: got it together with --baseline, expected one of them');
   expect(result.status).toBe(2);
+});
+
+test('warns when the ref was locked to other dependencies than the ones it is synthesized with', () => {
+  expect(dependencyWarnings('deployed/prod', '{"a":1}', '{"a":2}')).toEqual([
+    expect.stringMatching(/^warning: package-lock.json at deployed\/prod differs from this checkout's/),
+  ]);
+  expect(dependencyWarnings('deployed/prod', '{"a":1}', '{"a":1}')).toEqual([]);
 });
