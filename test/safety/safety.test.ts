@@ -72,12 +72,19 @@ describe.each(operations.map((operation) => [`${operation.file}: ${operation.nam
     // A step whose edit reaches no template (a mistyped key the schema ignores, a value
     // equal to the default) proves nothing about the deploy its runbook describes.
     test('every step changes what is deployed', () => {
-      const states = operationStates(operation);
-      const unchanged = operation.steps
-        .filter((_, index) =>
-          isDeepStrictEqual(synthesizeDocument(states[index]), synthesizeDocument(states[index + 1])),
-        )
-        .map((step) => step.description);
+      const unchanged = unchangedSteps(operation);
+      if (unchanged.length > 0) {
+        throw new Error(
+          [
+            ...unchanged.map(
+              (description) => `step "${description}" synthesizes the same templates as the step before`,
+            ),
+            '',
+            'A step is one deploy: make its edit reach the templates, or fold it into the next step ' +
+              '(a manual action of the runbook belongs in its description).',
+          ].join('\n'),
+        );
+      }
       expect(unchanged).toEqual([]);
     });
 
