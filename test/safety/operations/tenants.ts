@@ -79,4 +79,19 @@ export const operations: SafetyOperation[] = [
       },
     ],
   },
+  {
+    name: 'Roll a decommission back before the destroy',
+    runbook: 'docs/runbooks/decommission-tenant.md',
+    setup: (doc) => {
+      doc.tenants[0].decommission = true;
+    },
+    steps: [
+      {
+        description: 'set decommission back to false and deploy: principals and protections return',
+        edit: (doc) => {
+          doc.tenants[0].decommission = false;
+        },
+      },
+    ],
+  },
 ];
