@@ -17,6 +17,9 @@ export const PROMETHEUS_NAME = 'prometheus';
 /** The labels the platform adds to the Prometheus pods; the `prometheus` Service selects them. */
 export const PROMETHEUS_POD_LABELS = { [COMPONENT_LABEL]: MONITORING_COMPONENTS.prometheus } as const;
 
+/** Prometheus replicas; see {@link PlatformPrometheus} for why one. */
+export const PROMETHEUS_REPLICAS = 1;
+
 /** Share of the volume Prometheus may fill before it deletes its oldest blocks. */
 const RETENTION_SIZE_SHARE = 0.85;
 
@@ -85,7 +88,7 @@ export class PlatformPrometheus extends Construct {
       kind: 'Prometheus',
       metadata: { name: PROMETHEUS_NAME, namespace },
       spec: {
-        replicas: 1,
+        replicas: PROMETHEUS_REPLICAS,
         serviceAccountName: account.name,
         podMetadata: { labels: { ...PROMETHEUS_POD_LABELS } },
         podMonitorSelector: platformObjects,

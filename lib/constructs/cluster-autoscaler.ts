@@ -7,6 +7,15 @@ import { awsSolutionsRule } from './nag-findings';
 /** Namespace and name of the autoscaler's service account. */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'cluster-autoscaler' };
 
+/**
+ * Requests and limits of the autoscaler's one container: the sizes the autoscaler FAQ gives
+ * for clusters of this size, requests equal to limits. The system pool capacity rule reads them.
+ */
+export const CLUSTER_AUTOSCALER_RESOURCES = {
+  requests: { cpu: '100m', memory: '600Mi' },
+  limits: { cpu: '100m', memory: '600Mi' },
+};
+
 /** Properties of {@link ClusterAutoscaler}. */
 export interface ClusterAutoscalerProps {
   /** The cluster whose managed node groups the autoscaler scales. */
@@ -158,11 +167,7 @@ export class ClusterAutoscaler extends Construct {
         },
         nodeSelector: { [props.nodeSelector.key]: props.nodeSelector.value },
         priorityClassName: 'system-cluster-critical',
-        // Sizes from the autoscaler FAQ for clusters of this size; requests equal limits.
-        resources: {
-          requests: { cpu: '100m', memory: '600Mi' },
-          limits: { cpu: '100m', memory: '600Mi' },
-        },
+        resources: CLUSTER_AUTOSCALER_RESOURCES,
       },
     });
     // The pods must find their association when they start, or they run without credentials.

@@ -9,6 +9,9 @@ import type { EnvironmentImages } from '../config/images-schema';
 /** Namespace the operator runs in. */
 export const POSTGRES_OPERATOR_NAMESPACE = 'postgres-operator';
 
+/** Operator replicas: two controllers with a leader-election lease. */
+export const POSTGRES_OPERATOR_REPLICAS = 2;
+
 /** Properties of {@link PostgresOperator}. */
 export interface PostgresOperatorProps {
   /** The cluster to install the operator on. */
@@ -89,7 +92,7 @@ function operatorValues(props: PostgresOperatorProps): Record<string, unknown> {
   }
   return {
     // Two controllers with a leader-election lease: losing a node does not stop failover handling.
-    replicas: 2,
+    replicas: POSTGRES_OPERATOR_REPLICAS,
     pgoControllerLeaseName: 'pgo-leader-election',
     debug: false,
     // PGO grows a data volume towards `dataVolumeClaimSpec.resources.limits.storage` only with

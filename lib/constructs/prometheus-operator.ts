@@ -28,8 +28,9 @@ export function guaranteed(cpu: string, memory: string): GuaranteedResources {
  * controller. kube-state-metrics keeps one object cache of the cluster; a few hundred pods fit
  * well within 256Mi.
  */
-const OPERATOR_RESOURCES = guaranteed('100m', '128Mi');
-const KUBE_STATE_METRICS_RESOURCES = guaranteed('100m', '256Mi');
+export const PROMETHEUS_OPERATOR_RESOURCES = guaranteed('100m', '128Mi');
+/** See {@link PROMETHEUS_OPERATOR_RESOURCES}. */
+export const KUBE_STATE_METRICS_RESOURCES = guaranteed('100m', '256Mi');
 /**
  * The config-reloader sidecar (and init container) the operator adds to every Prometheus and
  * Alertmanager pod; the operator's own default is 10m/50Mi for both, this leaves room to
@@ -141,7 +142,7 @@ export function prometheusOperatorValues(
       serviceMonitor: { selfMonitor: false },
       networkPolicy: { enabled: false },
       podLabels: { [COMPONENT_LABEL]: MONITORING_COMPONENTS.operator },
-      ...systemPoolPlacement(nodeSelector, OPERATOR_RESOURCES),
+      ...systemPoolPlacement(nodeSelector, PROMETHEUS_OPERATOR_RESOURCES),
     },
   };
 }
