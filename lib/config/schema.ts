@@ -19,6 +19,7 @@ import { tenantSchema } from './tenant-schema';
 import { checkCloneSources } from './backup-schema';
 import { webUiSchema } from './web-ui-schema';
 import { checkCeilings, quotasSchema } from './ceilings';
+import { checkSystemCapacity } from './system-capacity';
 
 /** Stages change how strict some rules are: only `development` may run without cluster admins. */
 export const STAGES = ['production', 'staging', 'development'] as const;
@@ -155,6 +156,7 @@ function checkEnvironment(raw: Parsed, ctx: Ctx): void {
   checkCluster(config, ctx);
   checkDatabaseCapacity(config, ctx);
   checkTenantAvailability(config, ctx);
+  checkSystemCapacity(config, ctx);
   checkCeilings(config, ctx);
   checkBackupAlertAge(config, ctx);
   checkMajorUpgrades(config, ctx);

@@ -79,7 +79,7 @@ export const RELEASES_WITHOUT_PODS: Readonly<Record<string, string>> = {
 
 /**
  * EKS add-ons whose only pods are DaemonSets: their requests are in the per-node overhead
- * (DATABASE_NODE_DAEMONSETS in ./capacity.ts). The EBS CSI driver's node DaemonSet is there
+ * (DATABASE_NODE_DAEMONSETS in ./node-room.ts). The EBS CSI driver's node DaemonSet is there
  * too; its controller Deployment is a workload below.
  */
 export const DAEMONSET_ONLY_ADDONS: readonly EksAddonName[] = [

@@ -11,9 +11,16 @@ import { configWith, problemsOf } from '../util';
 /** Adds tenants to the example until it has `count`. */
 function withTenants(count: number) {
   return (doc: Record<string, any>) => {
-    // Enough database nodes for every tenant, so only the ceilings under test can refuse them.
+    // Enough database and system nodes for every tenant (and its pgAdmin), so only the
+    // ceilings under test can refuse them.
     doc.nodePools.database[0].instanceTypes = ['r7g.16xlarge'];
     doc.nodePools.database[0].maxSize = 99;
+    doc.nodePools.system = {
+      ...doc.nodePools.system,
+      instanceTypes: ['m7g.2xlarge'],
+      minSize: 6,
+      maxSize: 9,
+    };
     const template = doc.tenants[0];
     for (let i = doc.tenants.length; i < count; i++) {
       doc.tenants.push({ ...template, name: `tenant-${i}` });
