@@ -1,0 +1,60 @@
+/**
+ * The list of system-pool workloads (lib/config/system-workloads.ts), which the system pool
+ * capacity rule places, against the synthesized app: every pod that lands on the system pool
+ * (test/stacks/system-pool-pods.ts says how that is found) is listed with the same requests,
+ * replicas and hard spread, and every listed workload is deployed.
+ */
+import { systemWorkloads } from '../../lib/config/system-workloads';
+import { createEnvironmentStacks } from '../../lib/environment';
+import { exampleConfig, newApp } from '../util';
+import { compareWithList, ObservedWorkload, originKey, systemPoolPods } from './system-pool-pods';
+
+const config = exampleConfig();
+const list = systemWorkloads({
+  prometheus: config.monitoring.prometheus.resources,
+  alertmanager: config.monitoring.alertmanager,
+  tenants: config.tenants.length,
+  pgAdmin: config.pgAdmin.enabled,
+});
+let observed: ObservedWorkload[];
+const classification: string[] = [];
+
+beforeAll(() => {
+  const app = newApp();
+  createEnvironmentStacks(app, config);
+  observed = systemPoolPods(
+    app.synth().stacks.map((stack) => stack.template),
+    classification,
+  );
+});
+
+test('every object the app applies is classified: it starts no pods, or its pods are modelled', () => {
+  expect(classification).toEqual([]);
+});
+
+test('every pod on the system pool is listed with its requests, replicas and spread, and nothing else is', () => {
+  expect(config.pgAdmin.enabled).toBe(true);
+  expect(compareWithList(observed, list)).toEqual([]);
+});
+
+test('a system component missing from the list fails the comparison', () => {
+  const webhook = list.find((workload) => workload.name === 'cert-manager-webhook')!;
+  const withoutWebhook = list.filter((workload) => workload !== webhook);
+  expect(compareWithList(observed, withoutWebhook)).toEqual([
+    `${originKey(webhook.origin)} runs on the system pool but is not in lib/config/system-workloads.ts`,
+  ]);
+});
+
+test("a pgAdmin per tenant: the list's count follows the tenants, and a wrong count fails", () => {
+  const pgAdmin = list.find((workload) => workload.name === 'pgadmin')!;
+  expect(pgAdmin.replicas).toBe(config.tenants.length);
+  const wrong = list.map((workload) => (workload === pgAdmin ? { ...workload, replicas: 1 } : workload));
+  expect(compareWithList(observed, wrong)).toEqual([
+    `pgadmin: ${config.tenants.length} replicas deployed, 1 listed`,
+  ]);
+});
+
+test('Alertmanager replicas must be in different zones and on different nodes', () => {
+  const alertmanager = observed.find((workload) => workload.key === 'Alertmanager alertmanager')!;
+  expect(alertmanager.spread.sort()).toEqual(['node', 'zone']);
+});
