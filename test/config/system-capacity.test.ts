@@ -4,8 +4,8 @@
  * Node figures follow nodeadm's reservations and eni-max-pods (lib/config/instance-types.ts).
  */
 import { nodeRoom } from '../../lib/config/node-room';
-import { nodesNeeded } from '../../lib/config/system-capacity';
-import { systemWorkloads } from '../../lib/config/system-workloads';
+import { nodesNeeded, placeSystemPods } from '../../lib/config/system-capacity';
+import { Spread, SystemWorkload, systemWorkloads } from '../../lib/config/system-workloads';
 import { configWith, exampleConfig, problemsOf } from '../util';
 
 /** The example with `count` tenants (database pool large enough for them). */
@@ -88,4 +88,28 @@ test('an instance type without known figures is refused, naming the supported on
       /^nodePools\.system\.instanceTypes\[0\]: got "t3\.medium", expected an instance type whose capacity is known/,
     ),
   ]);
+});
+
+describe('placement honours hard spread like the scheduler', () => {
+  const node = nodeRoom('m7g.large')!;
+  // Two pods of 4600Mi leave 2183Mi on their nodes (6783Mi each after reservations and
+  // DaemonSets): a 2700Mi pod no longer fits beside them.
+  const workload = (name: string, replicas: number, memory: string, spread: Spread[]): SystemWorkload => ({
+    name,
+    origin: { kind: 'Deployment', name },
+    replicas,
+    containers: [{ name, init: false, size: { cpu: '10m', memory } }],
+    spread,
+  });
+  const big = workload('big', 2, '4600Mi', []);
+
+  test('without a spread, two 2700Mi pods share the fourth node', () => {
+    expect(placeSystemPods([big, workload('loose', 3, '2700Mi', [])], node, 4)).toBe(true);
+  });
+
+  test('with a zone spread (maxSkew 1), the third replica needs the zone whose node is full: a fifth node', () => {
+    const spread = workload('spread', 3, '2700Mi', ['zone']);
+    expect(placeSystemPods([big, spread], node, 4)).toBe(false);
+    expect(nodesNeeded([big, spread], node)).toBe(5);
+  });
 });

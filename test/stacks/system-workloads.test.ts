@@ -4,7 +4,10 @@
  * (test/stacks/system-pool-pods.ts says how that is found) is listed with the same requests,
  * replicas and hard spread, and every listed workload is deployed.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { systemWorkloads } from '../../lib/config/system-workloads';
+import { podRequests } from '../../lib/config/tenant-pods';
 import { createEnvironmentStacks } from '../../lib/environment';
 import { exampleConfig, newApp } from '../util';
 import { compareWithList, ObservedWorkload, originKey, systemPoolPods } from './system-pool-pods';
@@ -57,4 +60,31 @@ test("a pgAdmin per tenant: the list's count follows the tenants, and a wrong co
 test('Alertmanager replicas must be in different zones and on different nodes', () => {
   const alertmanager = observed.find((workload) => workload.key === 'Alertmanager alertmanager')!;
   expect(alertmanager.spread.sort()).toEqual(['node', 'zone']);
+});
+
+describe('README "Capacity and autoscaling" describes the system pool as listed', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('**The system pool.**'), readme.indexOf('**Autoscaling.**'));
+
+  test.each(list.map((workload) => workload.name))('its table names %s', (name) => {
+    expect(section).toMatch(new RegExp(`^\\|[^\\n]*\`${name}\``, 'm'));
+  });
+
+  test("it gives the example's total", () => {
+    const total = list.reduce(
+      (sum, workload) => {
+        const pod = podRequests([...workload.containers]);
+        return {
+          cpu: sum.cpu + pod.cpu * workload.replicas,
+          memoryBytes: sum.memoryBytes + pod.memoryBytes * workload.replicas,
+          pods: sum.pods + workload.replicas,
+        };
+      },
+      { cpu: 0, memoryBytes: 0, pods: 0 },
+    );
+    const gib = (total.memoryBytes / 2 ** 30).toFixed(1);
+    expect(section).toContain(
+      `In total ${Math.round(total.cpu * 1000)}m CPU, ${gib}Gi and ${total.pods} pods`,
+    );
+  });
 });
