@@ -7,8 +7,10 @@
  * pool at minSize cannot hold the system pods, whether they run depends on the autoscaler's
  * own pod finding room first, and it cannot add the node it would need to start. Every
  * release of the platform stack waits for its pods (`wait: true`), and they install side by
- * side with the autoscaler's. At minSize the platform therefore runs without the autoscaler;
- * maxSize is checked on its own so its message says what the pool can never hold.
+ * side with the autoscaler's. Its pod's priority (system-cluster-critical) lets it preempt
+ * another pod to start, but the pod it displaces then waits for a node while its release
+ * waits for it. At minSize the platform therefore runs without the autoscaler; maxSize is
+ * checked on its own so its message says what the pool can never hold.
  *
  * How pods are placed, as kube-scheduler does it:
  * - a node offers its allocatable CPU, memory and pod slots (./instance-types.ts) less the

@@ -236,7 +236,7 @@ export function systemWorkloads(input: SystemWorkloadsInput): SystemWorkload[] {
       containers: [container('prometheus-operator', requestsOf(PROMETHEUS_OPERATOR_RESOURCES))],
       spread: [],
       defaults:
-        'one replica: the chart has no replica setting for the operator (kube-prometheus-stack values.yaml)',
+        "one replica: the chart's operator Deployment, whose replicas these values leave alone (kube-prometheus-stack)",
     },
     {
       name: 'kube-state-metrics',
