@@ -55,6 +55,7 @@ export interface SystemCapacityInput {
     readonly alertmanager?: { readonly replicas?: unknown; readonly resources?: unknown };
   };
   readonly pgAdmin?: { readonly enabled?: unknown };
+  readonly webUis?: unknown;
   readonly tenants?: unknown;
 }
 
@@ -162,6 +163,7 @@ function workloadsInput(config: SystemCapacityInput): SystemWorkloadsInput | und
     alertmanager: { replicas, resources: alertmanagerSize },
     tenants: config.tenants.length,
     pgAdmin,
+    webUis: config.webUis !== undefined && config.webUis !== null,
   };
 }
 

@@ -18,6 +18,7 @@ import { ContainerModel, ContainerSize, SIDECAR_SIZES } from './tenant-pods';
 import { PGADMIN_SIZE } from '../../k8s/pgadmin';
 import { PROMETHEUS_REPLICAS } from '../../k8s/monitoring/prometheus';
 import { CLUSTER_AUTOSCALER_RESOURCES } from '../constructs/cluster-autoscaler';
+import { EXTERNAL_DNS_RESOURCES } from '../constructs/external-dns';
 import { POSTGRES_OPERATOR_REPLICAS } from '../constructs/postgres-operator';
 import {
   CONFIG_RELOADER_RESOURCES,
@@ -70,6 +71,8 @@ export interface SystemWorkloadsInput {
   readonly tenants: number;
   /** `pgAdmin.enabled`: one pgAdmin per tenant. */
   readonly pgAdmin: boolean;
+  /** Whether `webUis` is configured: external-dns registers the web UI names then. */
+  readonly webUis: boolean;
 }
 
 /** Helm releases that start no pods, and why; the cross-check accepts them without a workload. */
@@ -270,6 +273,17 @@ export function systemWorkloads(input: SystemWorkloadsInput): SystemWorkload[] {
         "each tenant's scheduled backup Job; the default schedules are the same for every tenant, so all may run at once",
     },
   ];
+  if (input.webUis) {
+    workloads.push({
+      name: 'external-dns',
+      origin: { helmRelease: 'external-dns', valuesPath: [] },
+      replicas: 1,
+      containers: [container('external-dns', requestsOf(EXTERNAL_DNS_RESOURCES))],
+      spread: [],
+      defaults:
+        'a single replica: the chart has no replica setting (its values schema, ../shared/schemas/helm-values/external-dns.schema.json)',
+    });
+  }
   if (input.pgAdmin && input.tenants > 0) {
     workloads.push({
       name: 'pgadmin',

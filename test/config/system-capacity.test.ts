@@ -31,6 +31,7 @@ test('the example fits its system pool at minSize', () => {
       alertmanager: config.monitoring.alertmanager,
       tenants: config.tenants.length,
       pgAdmin: config.pgAdmin.enabled,
+      webUis: config.webUis !== undefined,
     }),
     nodeRoom('m7g.large')!,
   );

@@ -18,6 +18,7 @@ const list = systemWorkloads({
   alertmanager: config.monitoring.alertmanager,
   tenants: config.tenants.length,
   pgAdmin: config.pgAdmin.enabled,
+  webUis: config.webUis !== undefined,
 });
 let observed: ObservedWorkload[];
 const classification: string[] = [];
