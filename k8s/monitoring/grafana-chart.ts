@@ -42,6 +42,9 @@ export const GRAFANA_RESOURCES: kplus.ContainerResources = {
   memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
 };
 
+/** One pod: SQLite cannot be shared (see {@link GrafanaChart}). */
+export const GRAFANA_REPLICAS = 1;
+
 /** The image's grafana user and group (Grafana's Dockerfile, GF_UID 472). */
 const GRAFANA_UID = 472;
 const DATA_PATH = '/var/lib/grafana';
@@ -104,7 +107,7 @@ export class GrafanaChart extends Chart {
 
     const deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: 'grafana', labels: { ...GRAFANA_POD_LABELS } },
-      replicas: 1,
+      replicas: GRAFANA_REPLICAS,
       // A ReadWriteOnce volume cannot attach to a second pod while the first runs.
       strategy: persistence.enabled
         ? kplus.DeploymentStrategy.recreate()

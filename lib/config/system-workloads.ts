@@ -15,6 +15,7 @@
  */
 import type { EksAddonName } from './versions';
 import { ContainerModel, ContainerSize, SIDECAR_SIZES } from './tenant-pods';
+import { GRAFANA_REPLICAS, GRAFANA_RESOURCES } from '../../k8s/monitoring/grafana-chart';
 import { PGADMIN_SIZE } from '../../k8s/pgadmin';
 import { PROMETHEUS_REPLICAS } from '../../k8s/monitoring/prometheus';
 import { CLUSTER_AUTOSCALER_RESOURCES } from '../constructs/cluster-autoscaler';
@@ -209,19 +210,19 @@ export function systemWorkloads(input: SystemWorkloadsInput): SystemWorkload[] {
       'cert-manager',
       'cert-manager',
       [],
-      'replicaCount 1 (cert-manager deploy/charts/cert-manager/values.yaml)',
+      'replicaCount 1 (cert-manager chart values; the default in ../shared/schemas/helm-values/cert-manager.schema.json)',
     ),
     smallController(
       'cert-manager-webhook',
       'cert-manager',
       ['webhook'],
-      'webhook.replicaCount 1 (same values.yaml)',
+      'webhook.replicaCount 1 (same schema)',
     ),
     smallController(
       'cert-manager-cainjector',
       'cert-manager',
       ['cainjector'],
-      'cainjector.replicaCount 1 (same values.yaml)',
+      'cainjector.replicaCount 1 (same schema)',
     ),
     {
       ...smallController(
@@ -262,6 +263,18 @@ export function systemWorkloads(input: SystemWorkloadsInput): SystemWorkload[] {
       replicas: input.alertmanager.replicas,
       containers: monitoringPod('alertmanager', input.alertmanager.resources),
       spread: ['zone', 'node'],
+    },
+    {
+      name: 'grafana',
+      origin: { kind: 'Deployment', name: 'grafana' },
+      replicas: GRAFANA_REPLICAS,
+      containers: [
+        container('grafana', {
+          cpu: GRAFANA_RESOURCES.cpu!.request!.amount,
+          memory: `${GRAFANA_RESOURCES.memory!.request!.toMebibytes()}Mi`,
+        }),
+      ],
+      spread: [],
     },
     {
       name: 'pgbackrest-backup',

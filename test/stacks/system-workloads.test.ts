@@ -6,6 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { nodeRoom } from '../../lib/config/capacity';
+import { nodesNeeded } from '../../lib/config/system-capacity';
 import { systemWorkloads } from '../../lib/config/system-workloads';
 import { podRequests } from '../../lib/config/tenant-pods';
 import { createEnvironmentStacks } from '../../lib/environment';
@@ -13,13 +15,14 @@ import { exampleConfig, newApp } from '../util';
 import { compareWithList, ObservedWorkload, originKey, systemPoolPods } from './system-pool-pods';
 
 const config = exampleConfig();
-const list = systemWorkloads({
+const input = {
   prometheus: config.monitoring.prometheus.resources,
   alertmanager: config.monitoring.alertmanager,
   tenants: config.tenants.length,
   pgAdmin: config.pgAdmin.enabled,
   webUis: config.webUis !== undefined,
-});
+};
+const list = systemWorkloads(input);
 let observed: ObservedWorkload[];
 const classification: string[] = [];
 
@@ -88,4 +91,19 @@ describe('README "Capacity and autoscaling" describes the system pool as listed'
       `In total ${Math.round(total.cpu * 1000)}m CPU, ${gib}Gi and ${total.pods} pods`,
     );
   });
+});
+
+test("README's tenants per pool size are the most the rule accepts at minSize and maxSize", () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const [, atMin, atMax] = readme.match(/3 nodes hold (\d+) tenants with pgAdmin and\s+6 nodes (\d+)\./)!;
+  const node = nodeRoom(config.nodePools.system.instanceTypes[0])!;
+  const most = (nodes: number) => {
+    let tenants = 0;
+    while (nodesNeeded(systemWorkloads({ ...input, tenants: tenants + 1 }), node)! <= nodes) {
+      tenants += 1;
+    }
+    return tenants;
+  };
+  expect([config.nodePools.system.minSize, config.nodePools.system.maxSize]).toEqual([3, 6]);
+  expect([most(3), most(6)]).toEqual([Number(atMin), Number(atMax)]);
 });
