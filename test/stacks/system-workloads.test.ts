@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { nodeRoom } from '../../lib/config/capacity';
+import { nodeRoom } from '../../lib/config/node-room';
 import { nodesNeeded } from '../../lib/config/system-capacity';
 import { systemWorkloads } from '../../lib/config/system-workloads';
 import { podRequests } from '../../lib/config/tenant-pods';
