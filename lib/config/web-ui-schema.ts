@@ -4,7 +4,7 @@
  * UIs are reached with `kubectl port-forward` (README, "Reaching the web UIs").
  */
 import { z } from 'zod';
-import { WEB_UIS, WebUiName } from '../../k8s/web-uis';
+import { tenantPgAdminUi, WEB_UIS, WebUiName } from '../../k8s/web-uis';
 import { parseIpv4Cidr } from './cidr';
 import { ipv4Cidr } from './fields';
 
@@ -151,6 +151,13 @@ function checkWebUis(block: z.output<typeof webUiShape>, ctx: z.RefinementCtx): 
         message: `expected a name under webUis.domain (${domain}): external-dns manages that domain only`,
       });
     }
+    if (block.hostnames[name as WebUiName] !== undefined && hostname.startsWith(PGADMIN_HOST_PREFIX)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostnames', name],
+        message: `expected a name whose first label does not start with "${PGADMIN_HOST_PREFIX}": tenants' pgAdmin routes use those names`,
+      });
+    }
     const first = seen.get(hostname);
     if (first) {
       ctx.addIssue({
@@ -183,6 +190,9 @@ function checkWebUis(block: z.output<typeof webUiShape>, ctx: z.RefinementCtx): 
     }
   });
 }
+
+/** First-label prefix of the tenants' pgAdmin hostnames (k8s/web-uis.ts tenantPgAdminUi). */
+const PGADMIN_HOST_PREFIX = tenantPgAdminUi('').defaultHostLabel;
 
 function withinDomain(name: string, domain: string): boolean {
   return name.endsWith(`.${domain}`);

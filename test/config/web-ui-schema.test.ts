@@ -112,6 +112,14 @@ describe('webUis', () => {
     ]);
   });
 
+  test("refuses a hostname in the tenants' pgAdmin names, where a tenant's route would collide", () => {
+    expect(
+      problemsOf((doc) => (doc.webUis.hostnames = { grafana: 'pgadmin-orders.ops.example.com' })),
+    ).toEqual([
+      'webUis.hostnames.grafana: got "pgadmin-orders.ops.example.com", expected a name whose first label does not start with "pgadmin-": tenants\' pgAdmin routes use those names',
+    ]);
+  });
+
   test('refuses two UIs on one hostname, a default one included', () => {
     expect(
       problemsOf((doc) => (doc.webUis.hostnames = { alertmanager: 'prometheus.ops.example.com' })),
