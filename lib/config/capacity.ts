@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { SUPPORTED_INSTANCE_TYPES_TEXT } from './instance-types';
-import { NodeRoom, nodeRoom, roomOf } from './node-room';
+import { instanceTypeRooms, NodeRoom, roomOf } from './node-room';
 import { parseQuantity } from './quantity';
 import { instancePodContainers, pgBouncerPodContainers, podRequests, PodRequests } from './tenant-pods';
 
@@ -94,7 +94,12 @@ export function checkDatabaseCapacity(config: CapacityInput, ctx: z.RefinementCt
   const capacities: PoolCapacity[] = [];
   let typesKnown = true;
   pools.forEach((pool, index) => {
-    const rooms = poolRooms(pool, index, ctx);
+    const rooms = instanceTypeRooms(
+      pool.instanceTypes,
+      ['nodePools', 'database', index, 'instanceTypes'],
+      `expected a database instance type whose capacity is known: ${SUPPORTED_INSTANCE_TYPES_TEXT}`,
+      ctx,
+    );
     typesKnown = typesKnown && rooms !== undefined;
     if (rooms && pool.retiring !== true) {
       capacities.push({ index, rooms, maxSize: pool.maxSize });
@@ -117,28 +122,6 @@ export function checkDatabaseCapacity(config: CapacityInput, ctx: z.RefinementCt
     return;
   }
   checkZoneCapacity(tenants, capacities, ctx);
-}
-
-/** The rooms of a pool's instance types, or undefined when a type is malformed or unknown. */
-function poolRooms(pool: PoolInput, index: number, ctx: z.RefinementCtx): NodeRoom[] | undefined {
-  const types = Array.isArray(pool.instanceTypes) ? pool.instanceTypes : [];
-  const rooms: NodeRoom[] = [];
-  types.forEach((type, typeIndex) => {
-    if (typeof type !== 'string' || !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(type)) {
-      return;
-    }
-    const room = nodeRoom(type);
-    if (room) {
-      rooms.push(room);
-    } else {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['nodePools', 'database', index, 'instanceTypes', typeIndex],
-        message: `expected a database instance type whose capacity is known: ${SUPPORTED_INSTANCE_TYPES_TEXT}`,
-      });
-    }
-  });
-  return rooms.length > 0 && rooms.length === types.length ? rooms : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@
  * What a database node leaves for tenant pods: its allocatable resources (./instance-types.ts)
  * less the DaemonSets every node runs.
  */
+import type { z } from 'zod';
 import { allocatableOf, Allocatable } from './instance-types';
 import type { PodRequests } from './tenant-pods';
 
@@ -70,4 +71,32 @@ export function roomOf(node: NodeRoom): PodRequests & { pods: number } {
     memoryBytes: node.memoryBytes - node.daemonSets.memoryBytes,
     pods: node.pods - node.daemonSets.pods,
   };
+}
+
+/**
+ * The rooms of a node pool's instance types, for a capacity rule. A malformed type is left to
+ * the schema's own error; a well-formed type with no known figures gets `unknownTypeMessage` at
+ * `path` + its index. Undefined unless every type has a room, so a rule never plans with a
+ * partial pool.
+ */
+export function instanceTypeRooms(
+  instanceTypes: unknown,
+  path: readonly PropertyKey[],
+  unknownTypeMessage: string,
+  ctx: z.RefinementCtx,
+): NodeRoom[] | undefined {
+  const types = Array.isArray(instanceTypes) ? instanceTypes : [];
+  const rooms: NodeRoom[] = [];
+  types.forEach((type, index) => {
+    if (typeof type !== 'string' || !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(type)) {
+      return;
+    }
+    const room = nodeRoom(type);
+    if (room) {
+      rooms.push(room);
+    } else {
+      ctx.addIssue({ code: 'custom', path: [...path, index], message: unknownTypeMessage });
+    }
+  });
+  return rooms.length > 0 && rooms.length === types.length ? rooms : undefined;
 }

@@ -31,7 +31,7 @@
 import { z } from 'zod';
 import { ZONE_COUNT } from './capacity';
 import { SUPPORTED_INSTANCE_TYPES_TEXT } from './instance-types';
-import { NodeRoom, nodeRoom, roomOf } from './node-room';
+import { instanceTypeRooms, NodeRoom, roomOf } from './node-room';
 import { parseQuantity } from './quantity';
 import { systemWorkloads, SystemWorkload, SystemWorkloadsInput } from './system-workloads';
 import { podRequests, PodRequests } from './tenant-pods';
@@ -75,25 +75,14 @@ export function checkSystemCapacity(config: SystemCapacityInput, ctx: z.Refineme
   if (!pool || !input) {
     return;
   }
-  const types = Array.isArray(pool.instanceTypes) ? pool.instanceTypes : [];
-  const rooms: NodeRoom[] = [];
-  types.forEach((type, index) => {
-    if (typeof type !== 'string' || !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(type)) {
-      return;
-    }
-    const room = nodeRoom(type);
-    if (room) {
-      rooms.push(room);
-    } else {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['nodePools', 'system', 'instanceTypes', index],
-        message: `expected an instance type whose capacity is known, so the system workloads can be checked against it: ${SUPPORTED_INSTANCE_TYPES_TEXT}`,
-      });
-    }
-  });
+  const rooms = instanceTypeRooms(
+    pool.instanceTypes,
+    ['nodePools', 'system', 'instanceTypes'],
+    `expected an instance type whose capacity is known, so the system workloads can be checked against it: ${SUPPORTED_INSTANCE_TYPES_TEXT}`,
+    ctx,
+  );
   const { minSize, maxSize } = pool;
-  if (rooms.length === 0 || rooms.length !== types.length || !isSize(minSize) || !isSize(maxSize)) {
+  if (!rooms || !isSize(minSize) || !isSize(maxSize)) {
     return;
   }
   const node = [...rooms].sort(
