@@ -18,6 +18,7 @@ import {
 } from '../../k8s/monitoring/monitoring-flows';
 import { GRAFANA_POD_LABELS } from '../../k8s/monitoring/labels';
 import { PROMETHEUS_POD_LABELS } from '../../k8s/monitoring/prometheus';
+import { CLUSTER_SERVICES } from './cluster-services';
 import { ClusterModel, evaluateConnection, Pod, Service } from '../../k8s/network-policy-evaluator';
 import { TenantDatabaseChart } from '../../k8s/tenant-database-chart';
 import { flowTableMarkdown } from '../../k8s/tenant-flows';
@@ -115,23 +116,7 @@ function world(receiver: ReceiverKind): {
     'instance-metadata': { ip: '169.254.169.254' },
   };
   const services: Service[] = [
-    {
-      name: 'kube-dns',
-      namespace: 'kube-system',
-      clusterIp: '172.20.0.10',
-      selector: { 'k8s-app': 'kube-dns' },
-      ports: [
-        { port: 53, targetPort: 53, protocol: 'UDP' },
-        { port: 53, targetPort: 53, protocol: 'TCP' },
-      ],
-    },
-    {
-      name: 'kubernetes',
-      namespace: 'default',
-      clusterIp: '172.20.0.1',
-      ports: [{ port: 443, targetPort: 443, protocol: 'TCP' }],
-      endpoints: ['10.40.65.200'],
-    },
+    ...CLUSTER_SERVICES,
     {
       name: 'prometheus',
       namespace: 'monitoring',

@@ -25,6 +25,7 @@ import {
 } from '../../k8s/tenant-flows';
 import type { TenantConfig } from '../../lib/config/tenant-schema';
 import { exampleConfig } from '../util';
+import { CLUSTER_SERVICES } from './cluster-services';
 import { tenantChartProps } from './tenant-chart-fixture';
 
 /** The example's network: VPC 10.40.0.0/16 (load balancer subnets 10.40.12-23.x), Services 172.20.0.0/16. */
@@ -213,28 +214,7 @@ function clusterModel(policies: NetworkPolicyObject[]): {
   ];
   const pods = Object.values(roles).filter((r): r is Pod => 'name' in r);
   pods.push(...Object.values(other.pods).filter((p) => !pods.includes(p)));
-  const services: Service[] = [
-    ...own.services,
-    ...other.services,
-    {
-      name: 'kube-dns',
-      namespace: 'kube-system',
-      clusterIp: '172.20.0.10',
-      selector: { 'k8s-app': 'kube-dns' },
-      ports: [
-        { port: 53, targetPort: 53, protocol: 'UDP' },
-        { port: 53, targetPort: 53, protocol: 'TCP' },
-      ],
-    },
-    // No selector: its endpoints are the control plane's network interfaces in the VPC.
-    {
-      name: 'kubernetes',
-      namespace: 'default',
-      clusterIp: '172.20.0.1',
-      ports: [{ port: 443, targetPort: 443, protocol: 'TCP' }],
-      endpoints: ['10.40.65.200'],
-    },
-  ];
+  const services: Service[] = [...own.services, ...other.services, ...CLUSTER_SERVICES];
   return {
     model: {
       namespaces: namespaces.map((name) => ({ name, labels: { 'kubernetes.io/metadata.name': name } })),
