@@ -10,10 +10,11 @@ export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 export type CertManagerProps = SystemChartProps;
 
 /**
- * cert-manager, installed with Helm with its CRDs on the system node pool. It talks to the
- * Kubernetes API only (it signs with the in-cluster platform CA, never with an ACME server),
- * so it needs no AWS identity and no network flow to tenant pods: certificates reach the
- * database pods as Secrets. Resources that use its CRDs must depend on {@link CertManager.chart}.
+ * cert-manager, installed with Helm with its CRDs on the system node pool. It signs with the
+ * in-cluster platform CA and needs no network flow to tenant pods: certificates reach the
+ * database pods as Secrets. Only the optional ACME issuer (lib/constructs/acme-issuer.ts) gives
+ * it an AWS identity, for DNS-01 challenges in one hosted zone. Resources that use its CRDs
+ * must depend on {@link CertManager.chart}.
  */
 export class CertManager extends Construct {
   /** The Helm release. */
