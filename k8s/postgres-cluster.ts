@@ -5,6 +5,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { SidecarContainer } from './pgbouncer-exporter';
 
 /** Kubernetes resource requests and limits. */
 export interface ResourceRequirements {
@@ -177,6 +178,8 @@ export interface PostgresClusterSpec {
       readonly config?: { readonly global?: Record<string, string> };
       /** Resources of the configuration reload sidecar. */
       readonly sidecars?: { readonly pgbouncerConfig?: { readonly resources: ResourceRequirements } };
+      /** Extra containers PGO appends to each PgBouncer pod (the metrics exporter). */
+      readonly containers?: SidecarContainer[];
     };
   };
   readonly replicaService?: { readonly type: 'ClusterIP' };

@@ -10,7 +10,8 @@ import {
   retentionSettings,
 } from './backup-operations';
 import { BackupPassphraseSync, cloneSourcePassphraseNames, passphraseNames } from './backup-passphrase-sync';
-import { PostgresExporterMonitor } from './monitoring/pod-monitor';
+import { PgBouncerExporterMonitor, PostgresExporterMonitor } from './monitoring/pod-monitor';
+import { PGBOUNCER_EXPORTER_SETTINGS, pgBouncerExporterContainer } from './pgbouncer-exporter';
 import { MajorUpgrade } from './major-upgrade';
 import { PGADMIN_POD_LABELS, TenantPgAdmin, TenantPgAdminSettings } from './pgadmin';
 import { DATABASE_POOL, DATABASE_TAINT_KEY, NODE_POOL_LABEL } from './node-pools';
@@ -321,10 +322,13 @@ export class TenantDatabaseChart extends Chart {
           pgBouncer: {
             replicas: tenant.pgBouncerReplicas,
             image: props.images.pgbouncer,
-            config: { global: tuned.pgBouncer },
+            config: { global: { ...tuned.pgBouncer, ...PGBOUNCER_EXPORTER_SETTINGS } },
             resources: guaranteed(SIDECAR_SIZES.pgBouncer),
             customTLSSecret: { name: tls.secretNames.pgBouncer },
             sidecars: { pgbouncerConfig: { resources: guaranteed(SIDECAR_SIZES.pgBouncerConfig) } },
+            containers: [
+              pgBouncerExporterContainer({ clusterName: tenant.name, image: props.images.pgbouncerExporter }),
+            ],
             ...databasePlacement(pgBouncerSelector),
           },
         },
@@ -365,6 +369,7 @@ export class TenantDatabaseChart extends Chart {
 
     // Prometheus in MONITORING_NAMESPACE scrapes the exporters; allow-metrics-scraping admits it.
     new PostgresExporterMonitor(this, 'ExporterMonitor', { namespace, clusterName: tenant.name });
+    new PgBouncerExporterMonitor(this, 'PgBouncerExporterMonitor', { namespace, clusterName: tenant.name });
 
     if (props.pgAdmin && props.pgAdminRoute) {
       new WebUiRoute(this, 'PgAdminRoute', { ui: tenantPgAdminUi(tenant.name), ...props.pgAdminRoute });

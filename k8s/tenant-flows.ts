@@ -9,6 +9,7 @@ import {
   HTTPS_PORT,
   PATRONI_PORT,
   PGBACKREST_PORT,
+  PGBOUNCER_EXPORTER_PORT,
   POSTGRES_PORT,
 } from './tenant-network-policies';
 import { WEB_UIS, WebUiName } from './web-uis';
@@ -171,6 +172,16 @@ export const NEEDED_FLOWS: readonly TenantFlow[] = [
     addressing: 'pod IP',
     purpose: 'metrics scraping',
     source: 'PodMonitor postgres-exporter (k8s/monitoring/pod-monitor.ts): every instance runs the exporter',
+  },
+  {
+    from: 'monitoring',
+    to: 'pgbouncer',
+    port: PGBOUNCER_EXPORTER_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: 'PgBouncer metrics scraping',
+    source:
+      'PodMonitor pgbouncer-exporter (k8s/monitoring/pod-monitor.ts), port "pgbouncer-exp" of the sidecar in k8s/pgbouncer-exporter.ts',
   },
   {
     from: 'node',

@@ -10,6 +10,8 @@ export const PATRONI_PORT = 8008;
 export const PGBACKREST_PORT = 8432;
 /** postgres_exporter metrics. */
 export const EXPORTER_PORT = 9187;
+/** pgbouncer_exporter metrics, beside PgBouncer (k8s/pgbouncer-exporter.ts). */
+export const PGBOUNCER_EXPORTER_PORT = 9127;
 /** HTTPS: the Kubernetes API, S3 and STS. */
 export const HTTPS_PORT = 443;
 
@@ -136,6 +138,16 @@ export class TenantNetworkPolicies extends Construct {
         podSelector: { matchLabels: props.instanceLabels },
         policyTypes: ['Ingress'],
         ingress: [{ from: [namespaceSelector(props.monitoringNamespace)], ports: [tcp(EXPORTER_PORT)] }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(this, 'PgBouncerFromMonitoring', {
+      metadata: metadata('allow-pgbouncer-metrics-scraping'),
+      spec: {
+        podSelector: { matchLabels: props.pgBouncerLabels },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [namespaceSelector(props.monitoringNamespace)], ports: [tcp(PGBOUNCER_EXPORTER_PORT)] },
+        ],
       },
     });
     // pgAdmin connects through <cluster>-primary (k8s/pgadmin.ts); after kube-proxy the

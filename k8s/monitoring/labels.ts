@@ -12,6 +12,9 @@ export const PLATFORM_MONITORING_LABELS = { 'postgres-platform/monitoring': 'pla
  */
 export const EXPORTER_JOB = 'postgres-exporter';
 
+/** The `job` label of every series scraped from a tenant's PgBouncer exporter (k8s/pgbouncer-exporter.ts). */
+export const PGBOUNCER_EXPORTER_JOB = 'pgbouncer-exporter';
+
 /** Namespaces of tenants (`tenantNamespace` in k8s/tenant-database-chart.ts), as a PromQL regex. */
 export const TENANT_NAMESPACE_REGEX = 'tenant-.+';
 

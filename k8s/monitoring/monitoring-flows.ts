@@ -9,7 +9,12 @@ import { KUBELET_SERVICE, KUBE_STATE_METRICS } from './labels';
 import { POD_IDENTITY_AGENT } from './network-policies';
 import type { ReceiverKind } from '../../lib/config/prometheus-schema';
 import type { TenantFlow } from '../tenant-flows';
-import { EXPORTER_PORT, HTTPS_PORT, POSTGRES_PORT } from '../tenant-network-policies';
+import {
+  EXPORTER_PORT,
+  HTTPS_PORT,
+  PGBOUNCER_EXPORTER_PORT,
+  POSTGRES_PORT,
+} from '../tenant-network-policies';
 import { WEB_UIS } from '../web-uis';
 
 /** Who opens or receives a connection, seen from the monitoring namespace. */
@@ -23,6 +28,7 @@ export type MonitoringFlowRole =
   | 'web-ui-load-balancer'
   | 'tenant-exporter'
   | 'tenant-primary'
+  | 'tenant-pgbouncer'
   | 'kubelet'
   | 'kube-dns'
   | 'kubernetes-api'
@@ -52,6 +58,15 @@ export const MONITORING_FLOWS: readonly MonitoringFlow[] = [
     addressing: 'pod IP',
     purpose: "scraping every tenant's exporter",
     source: 'PodMonitor postgres-exporter (k8s/monitoring/pod-monitor.ts)',
+  },
+  {
+    from: 'prometheus',
+    to: 'tenant-pgbouncer',
+    port: PGBOUNCER_EXPORTER_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: "scraping every tenant's PgBouncer exporter",
+    source: 'PodMonitor pgbouncer-exporter (k8s/monitoring/pod-monitor.ts)',
   },
   {
     from: 'prometheus',
@@ -194,6 +209,15 @@ export const MONITORING_FORBIDDEN_FLOWS: readonly MonitoringFlow[] = [
     protocol: 'TCP',
     addressing: 'pod IP',
     purpose: 'the scraper reaching the database itself',
+    source: 'egress',
+  },
+  {
+    from: 'prometheus',
+    to: 'tenant-pgbouncer',
+    port: POSTGRES_PORT,
+    protocol: 'TCP',
+    addressing: 'pod IP',
+    purpose: 'the scraper reaching PgBouncer itself: it only needs the exporter',
     source: 'egress',
   },
   ...(['prometheus', 'kube-state-metrics', 'prometheus-operator', 'grafana'] as const).map(

@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_MESH_PORT, ALERTMANAGER_POD_LABELS } from './alertmanager';
 import { KUBE_STATE_METRICS, MONITORING_COMPONENTS, COMPONENT_LABEL, GRAFANA_POD_LABELS } from './labels';
-import { EXPORTER_DISCOVERY_LABEL } from './pod-monitor';
+import { EXPORTER_DISCOVERY_LABEL, PGBOUNCER_ROLE_LABEL } from './pod-monitor';
 import { PROMETHEUS_POD_LABELS } from './prometheus';
 import type { ReceiverConfig } from '../../lib/config/prometheus-schema';
 import { KUBELET_SERVICE } from './labels';
@@ -16,6 +16,7 @@ import {
   EXPORTER_PORT,
   HTTPS_PORT,
   kubernetesServiceAddress,
+  PGBOUNCER_EXPORTER_PORT,
   NON_PUBLIC_RANGES,
 } from '../tenant-network-policies';
 import { WEB_UIS } from '../web-uis';
@@ -80,6 +81,11 @@ export class MonitoringNetworkPolicies extends Construct {
         // The tenants' exporters, by pod IP (PodMonitor targets); their own policies admit
         // this namespace on the exporter port only.
         { to: [{ namespaceSelector: {}, ...pods(EXPORTER_DISCOVERY_LABEL) }], ports: [tcp(EXPORTER_PORT)] },
+        // The PgBouncer exporter sidecars (k8s/pgbouncer-exporter.ts), likewise by pod IP.
+        {
+          to: [{ namespaceSelector: {}, ...pods(PGBOUNCER_ROLE_LABEL) }],
+          ports: [tcp(PGBOUNCER_EXPORTER_PORT)],
+        },
         // The kubelets, at the nodes' addresses (host network: no pod selector reaches them).
         { to: [{ ipBlock: { cidr: props.vpcCidr } }], ports: [tcp(KUBELET_SERVICE.port)] },
         { to: [pods(KUBE_STATE_METRICS.podLabels)], ports: [tcp(KUBE_STATE_METRICS.port)] },

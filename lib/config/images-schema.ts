@@ -34,6 +34,10 @@ export const databaseImagesSchema = z.strictObject({
   pgbackrest: imageReference.optional().meta({ description: 'pgBackRest image (backups).' }),
   pgbouncer: imageReference.optional().meta({ description: 'PgBouncer image (connection pooling).' }),
   exporter: imageReference.optional().meta({ description: 'postgres_exporter image (metrics).' }),
+  pgbouncerExporter: imageReference.optional().meta({
+    description:
+      'pgbouncer_exporter image (PgBouncer metrics; default: the release pinned in lib/config/versions.ts).',
+  }),
   upgrade: imageReference.optional().meta({
     description:
       'pg_upgrade image (crunchy-upgrade) for major version upgrades; it holds the binaries of both majors.',

@@ -18,7 +18,9 @@
  * - `nss-wrapper-init` (init): copies the `database` container's resources
  *   (internal/controller/postgrescluster/util.go, addNSSWrapper).
  * - PgBouncer pods: `pgbouncer` from `spec.proxy.pgBouncer.resources`, `pgbouncer-config` from
- *   `.sidecars.pgbouncerConfig.resources` (internal/pgbouncer/reconcile.go, Pod).
+ *   `.sidecars.pgbouncerConfig.resources` (internal/pgbouncer/reconcile.go, Pod), and the
+ *   `pgbouncer-exporter` sidecar the chart adds through `.containers`, which PGO appends to the
+ *   pod as given (k8s/pgbouncer-exporter.ts).
  * - Backup Jobs: one container from `spec.backups.pgbackrest.jobs.resources`
  *   (internal/controller/postgrescluster/pgbackrest.go, generateBackupJobSpecIntent). For an
  *   S3 repository the Job execs `pgbackrest backup` in the primary's `database` container
@@ -36,7 +38,8 @@ export interface ContainerSize {
 /**
  * Sizes of everything the platform runs beside PostgreSQL itself. The reload sidecars run a
  * shell loop (PGO gives `pgbouncer-config` 5m/16Mi when it chooses); the exporter and the
- * pgBackRest TLS server are small Go and C daemons; PgBouncer is single-threaded, so more
+ * pgBackRest TLS server are small Go and C daemons (the PgBouncer exporter, smaller still,
+ * runs a few SHOW commands per scrape); PgBouncer is single-threaded, so more
  * than one core would be wasted.
  */
 export const SIDECAR_SIZES = {
@@ -46,6 +49,7 @@ export const SIDECAR_SIZES = {
   exporter: { cpu: '100m', memory: '128Mi' },
   pgBouncer: { cpu: '500m', memory: '256Mi' },
   pgBouncerConfig: { cpu: '10m', memory: '32Mi' },
+  pgBouncerExporter: { cpu: '50m', memory: '64Mi' },
   backupJob: { cpu: '100m', memory: '128Mi' },
 } as const satisfies Record<string, ContainerSize>;
 
@@ -83,6 +87,7 @@ export function pgBouncerPodContainers(): ContainerModel[] {
   return [
     { name: 'pgbouncer', init: false, size: SIDECAR_SIZES.pgBouncer },
     { name: 'pgbouncer-config', init: false, size: SIDECAR_SIZES.pgBouncerConfig },
+    { name: 'pgbouncer-exporter', init: false, size: SIDECAR_SIZES.pgBouncerExporter },
   ];
 }
 

@@ -169,3 +169,9 @@ export const EXTERNAL_DNS_CHART = {
  * `images.grafana`, for example with a copy in your own registry.
  */
 export const GRAFANA_IMAGE = 'docker.io/grafana/grafana:13.2.3';
+
+/**
+ * The PgBouncer metrics exporter (prometheus-community/pgbouncer_exporter), run beside each
+ * PgBouncer (k8s/pgbouncer-exporter.ts). Override it with `images.pgbouncerExporter`.
+ */
+export const PGBOUNCER_EXPORTER_IMAGE = 'quay.io/prometheuscommunity/pgbouncer-exporter:v0.10.2';

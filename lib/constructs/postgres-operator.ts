@@ -99,7 +99,10 @@ function operatorValues(props: PostgresOperatorProps): Record<string, unknown> {
     // this gate on (off by default: internal/feature/features.go; autogrow.go `setVolumeSize`).
     // The chart turns `features` into PGO_FEATURE_GATES (postgres-operator-examples
     // helm/install/values.yaml, "Enable feature gates for PGO"). Without a limit it does nothing.
-    features: { AutoGrowVolumes: true },
+    // PGO adds `spec.proxy.pgBouncer.containers` (the PgBouncer metrics exporter,
+    // k8s/pgbouncer-exporter.ts) to the PgBouncer pods only with PGBouncerSidecars on (off by
+    // default, same file; internal/pgbouncer/reconcile.go `Pod`).
+    features: { AutoGrowVolumes: true, PGBouncerSidecars: true },
     affinity: {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {

@@ -247,6 +247,7 @@ function mergeImages(environment: EnvironmentImages, tenant: DatabaseImages | un
     pgbackrest: tenant?.pgbackrest ?? environment.pgbackrest,
     pgbouncer: tenant?.pgbouncer ?? environment.pgbouncer,
     exporter: tenant?.exporter ?? environment.exporter,
+    pgbouncerExporter: tenant?.pgbouncerExporter ?? environment.pgbouncerExporter,
     upgrade: tenant?.upgrade ?? environment.upgrade,
   };
 }

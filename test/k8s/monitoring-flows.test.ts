@@ -85,6 +85,13 @@ function world(receiver: ReceiverKind): {
     },
     '10.40.64.30',
   );
+  // PGO's labels on PgBouncer pods (internal/pgbouncer/reconcile.go, Pod).
+  const pgBouncer = pod(
+    `${tenant.name}-pgbouncer-0`,
+    `tenant-${tenant.name}`,
+    { [`${LABEL}cluster`]: tenant.name, [`${LABEL}role`]: 'pgbouncer' },
+    '10.40.64.31',
+  );
   const roles: Record<MonitoringFlowRole, Pod | { ip: string }> = {
     prometheus,
     alertmanager: alertmanager(0, '10.40.64.21'),
@@ -105,6 +112,7 @@ function world(receiver: ReceiverKind): {
     'web-ui-load-balancer': { ip: '10.40.1.50' },
     'tenant-exporter': instance,
     'tenant-primary': instance,
+    'tenant-pgbouncer': pgBouncer,
     kubelet: { ip: '10.40.128.5' },
     'kube-dns': pod('coredns-0', 'kube-system', { 'k8s-app': 'kube-dns' }, '10.40.64.100'),
     'kubernetes-api': { ip: '10.40.65.200' },

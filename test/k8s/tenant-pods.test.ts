@@ -11,7 +11,8 @@
  * - internal/controller/postgrescluster/util.go addNSSWrapper: init `nss-wrapper-init`
  *   copying `database`;
  * - internal/pgbouncer/reconcile.go Pod: `pgbouncer`, and `pgbouncer-config` from its sidecar
- *   setting (5m/16Mi limits when unset but PgBouncer has resources);
+ *   setting (5m/16Mi limits when unset but PgBouncer has resources), then the
+ *   `spec.proxy.pgBouncer.containers` appended as given (the PgBouncer exporter);
  * - internal/controller/postgrescluster/pgbackrest.go generateBackupJobSpecIntent: the backup
  *   Job container from backups.pgbackrest.jobs.resources.
  * Then classifies each pod by Kubernetes' QoS rule (pkg/apis/core/helper/qos GetPodQOS) and
@@ -75,6 +76,11 @@ function pgoPgBouncerPod(spec: any): ModelledContainer[] {
       init: false,
       resources: pgBouncer.sidecars?.pgbouncerConfig?.resources ?? defaultReloader,
     },
+    ...(pgBouncer.containers ?? []).map((container: any) => ({
+      name: container.name,
+      init: false,
+      resources: container.resources ?? {},
+    })),
   ];
 }
 

@@ -7,7 +7,7 @@
 import { Testing } from 'cdk8s';
 import { MonitoringChart } from '../../k8s/monitoring/monitoring-chart';
 import { PLATFORM_MONITORING_LABELS } from '../../k8s/monitoring/labels';
-import { EXPORTER_PORT } from '../../k8s/tenant-network-policies';
+import { EXPORTER_PORT, PGBOUNCER_EXPORTER_PORT } from '../../k8s/tenant-network-policies';
 import { NEEDED_FLOWS } from '../../k8s/tenant-flows';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../lib/config/monitoring-schema';
 import { exampleConfig } from '../util';
@@ -17,7 +17,10 @@ import { monitoringChartProps } from './monitoring-chart-fixture';
 const LABEL = 'postgres-operator.crunchydata.com/';
 const tenant = exampleConfig().tenants[0];
 const objects = synthTenantChart(tenant);
-const podMonitor = objects.find((o) => o.kind === 'PodMonitor');
+const podMonitor = objects.find((o) => o.kind === 'PodMonitor' && o.metadata.name === 'postgres-exporter');
+const pgBouncerMonitor = objects.find(
+  (o) => o.kind === 'PodMonitor' && o.metadata.name === 'pgbouncer-exporter',
+);
 
 /** Labels PGO puts on the pods of the tenant's cluster. */
 const instancePod = {
@@ -50,7 +53,11 @@ describe("a tenant's PodMonitor", () => {
   test('scrapes the port PGO names "exporter" (9187), which the flow table lets monitoring reach', () => {
     expect(podMonitor.spec.podMetricsEndpoints.map((e: any) => e.port)).toEqual(['exporter']);
     const scraped = NEEDED_FLOWS.filter((f) => f.from === 'monitoring').map((f) => `${f.to}:${f.port}`);
-    expect(scraped.sort()).toEqual([`primary:${EXPORTER_PORT}`, `replica:${EXPORTER_PORT}`]);
+    expect(scraped.sort()).toEqual([
+      `pgbouncer:${PGBOUNCER_EXPORTER_PORT}`,
+      `primary:${EXPORTER_PORT}`,
+      `replica:${EXPORTER_PORT}`,
+    ]);
   });
 
   test('the scraping NetworkPolicy admits every pod the PodMonitor scrapes', () => {
@@ -70,6 +77,26 @@ describe("a tenant's PodMonitor", () => {
       targetLabel: 'pg_cluster',
     });
     expect(relabelings).toContainEqual({ targetLabel: 'job', replacement: 'postgres-exporter' });
+  });
+});
+
+describe("a tenant's PgBouncer PodMonitor", () => {
+  test("selects the tenant's PgBouncer pods only, with the label Prometheus selects by", () => {
+    const selector = pgBouncerMonitor.spec.selector.matchLabels;
+    expect(selects(selector, pgBouncerPod)).toBe(true);
+    expect(selects(selector, instancePod)).toBe(false);
+    expect(selects(selector, { ...pgBouncerPod, [`${LABEL}cluster`]: 'analytics' })).toBe(false);
+    expect(pgBouncerMonitor.metadata.labels).toEqual(expect.objectContaining(PLATFORM_MONITORING_LABELS));
+  });
+
+  test('the PgBouncer scraping NetworkPolicy admits the exporter port of every pod it scrapes', () => {
+    const policy = objects.find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-pgbouncer-metrics-scraping',
+    );
+    expect(selects(policy.spec.podSelector.matchLabels, pgBouncerPod)).toBe(true);
+    expect(policy.spec.ingress).toEqual([
+      expect.objectContaining({ ports: [{ protocol: 'TCP', port: PGBOUNCER_EXPORTER_PORT }] }),
+    ]);
   });
 });
 

@@ -165,5 +165,11 @@ describe("the chart's CRDs, applied before the release on every chart version", 
 
 test('PGO runs with the AutoGrowVolumes feature gate, so a tenant storageLimit lets volumes grow', () => {
   // Off by default (PGO internal/feature/features.go); the chart maps `features` to PGO_FEATURE_GATES.
-  expect(chart.values.features).toEqual({ AutoGrowVolumes: true });
+  expect(chart.values.features).toMatchObject({ AutoGrowVolumes: true });
+});
+
+test('PGO runs with the PGBouncerSidecars feature gate, so the PgBouncer exporter sidecar is added', () => {
+  // Off by default (PGO internal/feature/features.go); without it PGO ignores
+  // spec.proxy.pgBouncer.containers (internal/pgbouncer/reconcile.go Pod).
+  expect(chart.values.features).toMatchObject({ PGBouncerSidecars: true });
 });
