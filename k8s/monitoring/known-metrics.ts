@@ -8,6 +8,10 @@
  * queries_global, queries_global_dbsize, queries_per_db, queries_nodemx and the version's
  * queries_general of CrunchyData/pgmonitor postgres_exporter/; the metric list in pgmonitor's
  * exporter documentation).
+ *
+ * PgBouncer metrics come from the pgbouncer_exporter sidecar (k8s/pgbouncer-exporter.ts):
+ * `pgbouncer_<SHOW command>_<mapped column>`, labelled with the pool's `database` and `user`
+ * (prometheus-community/pgbouncer_exporter collector.go metricMaps; its README's metric table).
  */
 
 /** Who produces a metric. */
@@ -18,6 +22,7 @@ export type MetricSource =
   | 'pgmonitor queries_global_dbsize.yml'
   | 'pgmonitor queries_nodemx.yml'
   | 'pgmonitor queries_backrest.yml'
+  | 'pgbouncer_exporter'
   | 'kube-state-metrics'
   | 'kubelet';
 
@@ -55,6 +60,14 @@ export const KNOWN_METRICS: Readonly<Record<string, MetricSource>> = {
   ccp_backrest_last_diff_backup_time_since_completion_seconds: 'pgmonitor queries_backrest.yml',
   ccp_backrest_last_incr_backup_time_since_completion_seconds: 'pgmonitor queries_backrest.yml',
   ccp_backrest_last_info_backup_error: 'pgmonitor queries_backrest.yml',
+  // 0 when the exporter cannot query PgBouncer's console (collector.go `up`).
+  pgbouncer_up: 'pgbouncer_exporter',
+  // SHOW POOLS columns cl_active, cl_waiting, sv_active, sv_idle and maxwait (collector.go).
+  pgbouncer_pools_client_active_connections: 'pgbouncer_exporter',
+  pgbouncer_pools_client_waiting_connections: 'pgbouncer_exporter',
+  pgbouncer_pools_server_active_connections: 'pgbouncer_exporter',
+  pgbouncer_pools_server_idle_connections: 'pgbouncer_exporter',
+  pgbouncer_pools_client_maxwait_seconds: 'pgbouncer_exporter',
   // kubernetes/kube-state-metrics docs/metrics/workload/pod-metrics.md
   kube_pod_container_status_last_terminated_reason: 'kube-state-metrics',
   kube_pod_container_status_restarts_total: 'kube-state-metrics',

@@ -9,7 +9,7 @@
  * docs/exporter). Pod and volume metrics come from kube-state-metrics and the kubelet.
  * README "Monitoring and alerting" says what each alert means and what to do.
  */
-import { EXPORTER_JOB, TENANT_NAMESPACE_REGEX } from './labels';
+import { EXPORTER_JOB, PGBOUNCER_EXPORTER_JOB, TENANT_NAMESPACE_REGEX } from './labels';
 import type { AlertThresholds } from '../../lib/config/monitoring-schema';
 
 /** One alerting rule (Prometheus rule file format, `Rule` of prometheus-operator's CRD). */
@@ -36,6 +36,8 @@ export interface RuleGroup {
 
 /** Selects the exporter's series of one metric. */
 const exporter = (metric: string) => `${metric}{job="${EXPORTER_JOB}"}`;
+/** Selects the PgBouncer exporter's series of one metric (k8s/pgbouncer-exporter.ts). */
+const pgBouncer = (metric: string) => `${metric}{job="${PGBOUNCER_EXPORTER_JOB}"}`;
 /** Selects a kube-state-metrics or kubelet metric in tenant namespaces. */
 const tenants = (metric: string, matchers = '') =>
   `${metric}{namespace=~"${TENANT_NAMESPACE_REGEX}"${matchers ? `, ${matchers}` : ''}}`;
@@ -114,6 +116,19 @@ export function postgresAlertRules(thresholds: AlertThresholds): RuleGroup[] {
           annotations: {
             summary: `${INSTANCE} uses over ${t.connectionsPercent}% of max_connections`,
             description: `New connections to ${INSTANCE} will soon be refused (FATAL: sorry, too many clients already).`,
+          },
+        },
+        {
+          alert: 'PgBouncerClientsWaiting',
+          // cl_waiting of SHOW POOLS, summed over the cluster's PgBouncer pods per database.
+          // `for` equals PgBouncer's default query_wait_timeout (120 s): by then waiting
+          // clients are being disconnected.
+          expr: `sum by (namespace, pg_cluster, database) (${pgBouncer('pgbouncer_pools_client_waiting_connections')}) > ${t.pgBouncerClientsWaiting}`,
+          for: '2m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: `Clients wait for a server connection to database {{ $labels.database }} of ${CLUSTER}`,
+            description: `More than ${t.pgBouncerClientsWaiting} clients of ${CLUSTER} have waited in PgBouncer for 2 minutes: every pooled server connection is taken, and clients that wait past query_wait_timeout are disconnected.`,
           },
         },
         {

@@ -6,7 +6,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { MetricSource } from './known-metrics';
-import { EXPORTER_JOB, KUBELET_SERVICE, KUBE_STATE_METRICS, PLATFORM_MONITORING_LABELS } from './labels';
+import {
+  EXPORTER_JOB,
+  KUBELET_SERVICE,
+  KUBE_STATE_METRICS,
+  PGBOUNCER_EXPORTER_JOB,
+  PLATFORM_MONITORING_LABELS,
+} from './labels';
 
 /** `job` label of the kubelet's series. */
 export const KUBELET_JOB = 'kubelet';
@@ -131,14 +137,19 @@ export function deployedMetricSources(deployed: DeployedScraping): Set<MetricSou
   if (deployed.objects.some((o) => o.kind === 'Prometheus')) {
     sources.add('prometheus scrape');
   }
-  const exporterMonitor = selected.some(
-    (o) =>
-      o.kind === 'PodMonitor' &&
-      (o.spec?.podMetricsEndpoints ?? []).some((e) =>
-        (e.relabelings ?? []).some((r) => r.targetLabel === 'job' && r.replacement === EXPORTER_JOB),
-      ),
-  );
-  if (exporterMonitor) {
+  const podMonitorWithJob = (job: string) =>
+    selected.some(
+      (o) =>
+        o.kind === 'PodMonitor' &&
+        (o.spec?.podMetricsEndpoints ?? []).some((e) =>
+          (e.relabelings ?? []).some((r) => r.targetLabel === 'job' && r.replacement === job),
+        ),
+    );
+  if (podMonitorWithJob(PGBOUNCER_EXPORTER_JOB)) {
+    // The tenant chart runs the exporter sidecar in every PgBouncer pod (k8s/pgbouncer-exporter.ts).
+    sources.add('pgbouncer_exporter');
+  }
+  if (podMonitorWithJob(EXPORTER_JOB)) {
     // PGO runs postgres_exporter with pgMonitor's queries in every instance pod the PodMonitor selects.
     sources.add('postgres_exporter');
     sources.add('pgmonitor queries_global.yml');

@@ -25,6 +25,11 @@ export const DEFAULT_ALERT_THRESHOLDS = {
   // Saturday, both at 01:00); 30 hours leaves a late or slow backup time to finish.
   backupMaxAgeHours: 30,
   restartsPerHour: 3,
+  // PgBouncer pools in session mode here (k8s/postgres-parameters.ts): a waiting client waits
+  // for another session to end, and PgBouncer drops it after query_wait_timeout (120 s by
+  // default, pgbouncer doc/config.md). Any client still waiting after two minutes of scrapes
+  // means the pool is full and clients are being turned away.
+  pgBouncerClientsWaiting: 0,
 } as const;
 
 const percent = (description: string) =>
@@ -79,6 +84,16 @@ export const alertThresholdsSchema = z.strictObject({
     .max(100, { message: 'expected a whole number from 1 to 100' })
     .default(DEFAULT_ALERT_THRESHOLDS.restartsPerHour)
     .meta({ description: 'A container restarting this often within an hour raises an alert.' }),
+  pgBouncerClientsWaiting: z
+    .number()
+    .int()
+    .min(0, { message: 'expected a whole number of clients from 0 to 10000' })
+    .max(10000, { message: 'expected a whole number of clients from 0 to 10000' })
+    .default(DEFAULT_ALERT_THRESHOLDS.pgBouncerClientsWaiting)
+    .meta({
+      description:
+        "More clients than this waiting for a server connection in a cluster's PgBouncer pools for 2 minutes raises an alert.",
+    }),
 });
 
 /**

@@ -174,6 +174,8 @@ describe('overrides checked against the memory budget and the pools', () => {
       problemsOf((doc) => {
         doc.tenants[0].memory = '1Gi';
         doc.tenants[0].pgBouncerReplicas = 9;
+        // Room for nine PgBouncer pods and their exporter sidecars, so only the memory rule speaks.
+        doc.nodePools.database[0].maxSize = 12;
       }),
     ).toEqual([
       expect.stringMatching(

@@ -60,6 +60,27 @@ const volume = (labels: Record<string, string>, used: string): InputSeries[] => 
 ];
 const backup = { ...target, stanza: 'db', repo: '1', config_file: '/etc/pgbackrest/pgbackrest.conf' };
 const oom = { ...stateMetrics, reason: 'OOMKilled' };
+/** A pool of the PgBouncer exporter (collector.go labels each pool by database and user). */
+const pool = (pod: string, ip: string) => ({
+  job: 'pgbouncer-exporter',
+  namespace: 'tenant-orders',
+  pod,
+  container: 'pgbouncer-exporter',
+  instance: `${ip}:9127`,
+  pg_cluster: 'orders',
+  database: 'app',
+  user: 'app_user',
+});
+const waiting = (first: string, second: string): InputSeries[] => [
+  {
+    series: s('pgbouncer_pools_client_waiting_connections', pool('orders-pgbouncer-a', '10.40.10.21')),
+    values: first,
+  },
+  {
+    series: s('pgbouncer_pools_client_waiting_connections', pool('orders-pgbouncer-b', '10.40.10.22')),
+    values: second,
+  },
+];
 
 export const ALERT_CASES: AlertCase[] = [
   {
@@ -282,6 +303,20 @@ export const ALERT_CASES: AlertCase[] = [
       { series: s('kube_pod_container_status_restarts_total', stateMetrics), values: '0x30 1x30' },
     ],
     evalTime: '60m',
+    firing: [],
+  },
+  {
+    name: 'clients keep waiting in one PgBouncer pod for five minutes',
+    alert: 'PgBouncerClientsWaiting',
+    inputSeries: waiting('0 3x5', '0x5'),
+    evalTime: '5m',
+    firing: [{ namespace: 'tenant-orders', pg_cluster: 'orders', database: 'app' }],
+  },
+  {
+    name: 'clients wait briefly now and then, as a full pool frees up',
+    alert: 'PgBouncerClientsWaiting',
+    inputSeries: waiting('0 2 0 0 1 0', '0 0 1 0 0 0'),
+    evalTime: '5m',
     firing: [],
   },
 ];

@@ -31,6 +31,12 @@ describe('monitoring.alerts', () => {
     expect(exprOf('PostgresBackupTooOld')).toMatch(/ > 108000$/);
   });
 
+  test('the PgBouncer waiting-clients threshold reaches the applied rule', () => {
+    const config = configWith((doc) => (doc.monitoring = { alerts: { pgBouncerClientsWaiting: 20 } }));
+    expect(exprOf('PgBouncerClientsWaiting', config)).toMatch(/ > 20$/);
+    expect(exprOf('PgBouncerClientsWaiting')).toMatch(/ > 0$/);
+  });
+
   test('a percentage of 100 or more is refused with the allowed range', () => {
     expect(problemsOf((doc) => (doc.monitoring = { alerts: { diskUsagePercent: 100 } }))).toEqual([
       'monitoring.alerts.diskUsagePercent: got 100, expected a whole percentage from 1 to 99',

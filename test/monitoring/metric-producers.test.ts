@@ -92,10 +92,19 @@ test('without the kubelet Service, the volume alert has no producer', () => {
   expect(rulesWithoutProducer({ ...deployed, kubeletService: undefined })).toEqual(['PostgresVolumeFull']);
 });
 
-test("without the tenants' PodMonitor, every exporter alert has no producer", () => {
+test("without the tenants' PodMonitors, every exporter alert has no producer", () => {
   expect(rulesWithoutProducer({ ...deployed, objects: monitoring })).toEqual(
-    rules.filter((rule) => rule.expr.includes('job="postgres-exporter"')).map((rule) => rule.alert),
+    rules.filter((rule) => /job="(postgres|pgbouncer)-exporter"/.test(rule.expr)).map((rule) => rule.alert),
   );
+});
+
+test('without the PgBouncer PodMonitor, the PgBouncer alert and panel have no producer', () => {
+  const objects = deployed.objects.filter(
+    (o) => !(o.kind === 'PodMonitor' && o.metadata.name === 'pgbouncer-exporter'),
+  );
+  expect(rulesWithoutProducer({ ...deployed, objects })).toEqual(['PgBouncerClientsWaiting']);
+  expect(deployedMetricSources({ ...deployed, objects }).has('pgbouncer_exporter')).toBe(false);
+  expect(deployedMetricSources(deployed).has('pgbouncer_exporter')).toBe(true);
 });
 
 test('kube-state-metrics is scraped with its own namespace and pod labels (honorLabels)', () => {
