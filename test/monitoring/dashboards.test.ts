@@ -106,7 +106,7 @@ describe('metrics the dashboards use', () => {
 describe('the per-tenant dashboard', () => {
   const model = DASHBOARDS.tenant;
 
-  test('has the panels an operator needs for one tenant, and no PgBouncer pools panel', () => {
+  test('has the panels an operator needs for one tenant, PgBouncer pools included', () => {
     expect(model.panels.map((p) => p.title)).toEqual([
       'Role',
       'Exporter reachable',
@@ -120,11 +120,21 @@ describe('the per-tenant dashboard', () => {
       'Time since last backup',
       'Backup errors',
       'WAL archiving',
+      'PgBouncer pools',
     ]);
   });
 
-  test('says in its description why PgBouncer pools are missing', () => {
-    expect(model.description).toMatch(/PgBouncer pools are not shown: .*exports no PgBouncer metrics/);
+  test('PgBouncer pools show clients active and waiting and servers active, per database of the cluster', () => {
+    const sel = '{job="pgbouncer-exporter", namespace="$namespace", pg_cluster="$cluster"}';
+    expect(exprs(model, 'PgBouncer pools')).toEqual([
+      `sum by (database) (pgbouncer_pools_client_active_connections${sel})`,
+      `sum by (database) (pgbouncer_pools_client_waiting_connections${sel})`,
+      `sum by (database) (pgbouncer_pools_server_active_connections${sel})`,
+    ]);
+  });
+
+  test('no longer says PgBouncer pools are missing', () => {
+    expect(model.description).not.toMatch(/not shown/);
   });
 
   test('chooses the tenant by namespace, then the cluster in it', () => {
@@ -238,8 +248,9 @@ describe('the overview dashboard', () => {
     );
   });
 
-  test('says why PgBouncer pools are missing', () => {
-    expect(model.description).toMatch(/PgBouncer pools are not shown/);
+  test('points to the tenant dashboard for PgBouncer pools, without claiming they are missing', () => {
+    expect(model.description).toMatch(/PgBouncer pools/);
+    expect(model.description).not.toMatch(/not shown/);
   });
 });
 

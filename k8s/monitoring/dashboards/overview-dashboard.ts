@@ -4,7 +4,7 @@
  * per-tenant dashboard (tenant-dashboard.ts) shows its instances.
  */
 import { dashboard, GrafanaDashboard } from './dashboard';
-import { PGBOUNCER_NOTE, TENANT_DASHBOARD_UID } from './tenant-dashboard';
+import { TENANT_DASHBOARD_UID } from './tenant-dashboard';
 import { EXPORTER_JOB } from '../labels';
 
 /** uid of the overview dashboard. */
@@ -56,7 +56,7 @@ export function overviewDashboard(): GrafanaDashboard {
   return dashboard({
     uid: OVERVIEW_DASHBOARD_UID,
     title: 'PostgreSQL overview',
-    description: `Every tenant's PostgreSQL cluster; open "PostgreSQL tenant" (uid ${TENANT_DASHBOARD_UID}) for one cluster's instances. ${PGBOUNCER_NOTE}`,
+    description: `Every tenant's PostgreSQL cluster; open "PostgreSQL tenant" (uid ${TENANT_DASHBOARD_UID}) for one cluster's instances and PgBouncer pools.`,
     rows: [
       [
         {

@@ -1,12 +1,13 @@
 /**
  * One tenant's PostgreSQL cluster: throughput, connections, replication, cache, disk and
- * backups, per instance pod. The tenant is chosen with the `namespace` and `cluster`
- * variables. Every metric comes from the pgMonitor exporter PGO runs in each instance pod
- * (k8s/monitoring/known-metrics.ts says which query file defines it); `namespace`, `pod` and
- * `pg_cluster` are the target labels the PodMonitor gives every series (pod-monitor.ts).
+ * backups, per instance pod, and PgBouncer's pools. The tenant is chosen with the `namespace`
+ * and `cluster` variables. The instance metrics come from the pgMonitor exporter PGO runs in
+ * each instance pod, the pools from the PgBouncer exporter sidecar (k8s/pgbouncer-exporter.ts;
+ * k8s/monitoring/known-metrics.ts says where each metric comes from); `namespace`, `pod` and
+ * `pg_cluster` are the target labels the PodMonitors give every series (pod-monitor.ts).
  */
 import { dashboard, GrafanaDashboard } from './dashboard';
-import { EXPORTER_JOB } from '../labels';
+import { EXPORTER_JOB, PGBOUNCER_EXPORTER_JOB } from '../labels';
 
 /** uid of the per-tenant dashboard. */
 export const TENANT_DASHBOARD_UID = 'postgres-tenant';
@@ -18,20 +19,16 @@ const tenant = (metric: string, matchers = '') =>
 const perPod = (column: string) =>
   `sum by (pod) (rate(${tenant(`ccp_stat_database_${column}`)}[$__rate_interval]))`;
 
-/**
- * PGO v6's pgMonitor exporter has no PgBouncer queries (PGO internal/pgmonitor/exporter.go:
- * `pgbouncer` is a TODO in GenerateDefaultExporterQueries) and PgBouncer's pod has no metrics
- * port, so the dashboard has no PgBouncer pools panel rather than one built on invented names.
- */
-export const PGBOUNCER_NOTE =
-  'PgBouncer pools are not shown: the pgMonitor exporter PGO v6 runs exports no PgBouncer metrics.';
+/** A PgBouncer pool metric of the chosen cluster, summed over its PgBouncer pods per database. */
+const pools = (metric: string) =>
+  `sum by (database) (${metric}{job="${PGBOUNCER_EXPORTER_JOB}", namespace="$namespace", pg_cluster="$cluster"})`;
 
 /** The per-tenant dashboard. */
 export function tenantDashboard(): GrafanaDashboard {
   return dashboard({
     uid: TENANT_DASHBOARD_UID,
     title: 'PostgreSQL tenant',
-    description: `One tenant's PostgreSQL cluster, per instance. ${PGBOUNCER_NOTE}`,
+    description: "One tenant's PostgreSQL cluster, per instance, and its PgBouncer pools.",
     variables: [
       {
         name: 'namespace',
@@ -218,6 +215,29 @@ export function tenantDashboard(): GrafanaDashboard {
             {
               expr: tenant('ccp_archive_command_status_seconds_since_last_fail'),
               legend: '{{pod}} failing for',
+            },
+          ],
+        },
+      ],
+      [
+        {
+          title: 'PgBouncer pools',
+          description:
+            'Per database, over all PgBouncer pods (SHOW POOLS): clients linked to a server connection, clients waiting for one, and server connections in use. Waiting clients mean every pooled connection is taken; the PgBouncerClientsWaiting alert fires when they stay.',
+          type: 'timeseries',
+          min: 0,
+          queries: [
+            {
+              expr: pools('pgbouncer_pools_client_active_connections'),
+              legend: '{{database}} clients active',
+            },
+            {
+              expr: pools('pgbouncer_pools_client_waiting_connections'),
+              legend: '{{database}} clients waiting',
+            },
+            {
+              expr: pools('pgbouncer_pools_server_active_connections'),
+              legend: '{{database}} servers active',
             },
           ],
         },
