@@ -44,6 +44,16 @@ function series(metric: string, pod: string, values: string, labels: Record<stri
   return { series: `${metric}{${text}}`, values };
 }
 
+/** One pool series of a tenant PgBouncer pod's exporter sidecar. */
+function pool(metric: string, pod: string, values: string, labels: Record<string, string> = {}) {
+  return series(metric, pod, values, {
+    job: 'pgbouncer-exporter',
+    database: 'orders',
+    user: 'app',
+    ...labels,
+  });
+}
+
 /** Two instances, a primary and a replica; each reports the databases `orders` and `postgres`. */
 const INPUT = [
   series('ccp_is_in_recovery_status', 'orders-a', '2x10'),
@@ -67,6 +77,16 @@ const INPUT = [
   series('ccp_nodemx_data_disk_available_bytes', 'orders-b', '500x10', {
     mount_point: '/pgdata',
     fs_type: 'ext4',
+  }),
+  // Two PgBouncer pods, each with a pool of `orders` for user `app` (pgbouncer_exporter
+  // collector.go labels pools by database and user); another cluster's pool must not count.
+  ...(['orders-pgbouncer-a', 'orders-pgbouncer-b'] as const).flatMap((pod, i) => [
+    pool('pgbouncer_pools_client_active_connections', pod, `${10 + i}x10`),
+    pool('pgbouncer_pools_client_waiting_connections', pod, `${i}x10`),
+    pool('pgbouncer_pools_server_active_connections', pod, `${5 + i}x10`),
+  ]),
+  pool('pgbouncer_pools_client_waiting_connections', 'billing-pgbouncer-a', '7x10', {
+    pg_cluster: 'billing',
   }),
 ];
 
@@ -154,6 +174,13 @@ describeWithPromtool('dashboard queries in promtool', () => {
       { labels: labels('orders-a'), value: 0.75 },
       { labels: labels('orders-b'), value: 0.5 },
     ]);
+  });
+
+  test("tenant PgBouncer pools: each database's pools summed over the cluster's PgBouncer pods", () => {
+    const [active, waiting, servers] = queriesOf(tenant, 'PgBouncer pools');
+    evaluate('pools-active', active, [{ labels: '{database="orders"}', value: 21 }]);
+    evaluate('pools-waiting', waiting, [{ labels: '{database="orders"}', value: 1 }]);
+    evaluate('pools-servers', servers, [{ labels: '{database="orders"}', value: 11 }]);
   });
 
   test('overview: one row per cluster, with its primaries, transactions, fullest volume and database size', () => {
